@@ -1,0 +1,91 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "sysentry/cli.hpp"
+#include "sysentry/exceptions.hpp"
+#include "sysentry/exit_status.hpp"
+#include "sysentry/program_source.hpp"
+#include "sysentry/session.hpp"
+#include "sysentry/strace_printer.hpp"
+
+extern char** environ;
+
+namespace sysentry::cli {
+
+static std::vector<std::string> guest_environment(bool deterministic) {
+    if (deterministic) return {"PATH=/bin:/usr/bin", "HOME=/", "TERM=dumb", "LANG=C"};
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    return env;
+}
+
+static int program_error_status(const ProgramError& e) {
+    switch (e.kind) {
+    case ProgramError::Kind::not_found: return kExitNotFoundStatus;
+    default: return kExitCannotRunStatus;
+    }
+}
+
+// Prints kernel warnings (unimplemented syscalls) as they happen.
+class WarningPrinter final : public EventSink {
+public:
+    void on_event(const Event& e) override {
+        if (auto* w = std::get_if<WarningEvent>(&e)) fmt::print(stderr, "sysentry: warning: {}\n", w->text);
+    }
+};
+
+int run_command(const RunOptions& o) {
+    std::vector<std::string> argv{o.program};
+    argv.insert(argv.end(), o.args.begin(), o.args.end());
+    auto program = prepare_program(o.program, argv, guest_environment(o.deterministic));
+    if (!program) {
+        fmt::print(stderr, "sysentry: {}\n", program.error().message);
+        return program_error_status(program.error());
+    }
+    SessionOptions so;
+    if (o.root) so.root = *o.root;
+    so.kernel.deterministic = o.deterministic;
+    auto session = Session::create(so);
+    if (!session) {
+        fmt::print(stderr, "sysentry: {}\n", session.error());
+        return kExitUsageStatus;
+    }
+    Session& s = **session;
+    WarningPrinter warnings;
+    s.events().subscribe(&warnings);
+
+    FILE* trace_out = stderr;
+    if (o.trace_file && !(trace_out = std::fopen(o.trace_file->c_str(), "w"))) {
+        fmt::print(stderr, "sysentry: {}: cannot write the trace\n", *o.trace_file);
+        return kExitUsageStatus;
+    }
+    std::optional<StracePrinter> tracer;
+    if (o.trace || o.trace_file) {
+        tracer.emplace(trace_out);
+        s.events().subscribe(&*tracer);
+    }
+    if (auto r = s.kernel().spawn(*program); !r) {
+        fmt::print(stderr, "sysentry: {}: {}\n", o.program, r.error());
+        return kExitCannotRunStatus;
+    }
+    RunResult result = s.kernel().run({uint64_t(o.timeout_s * 1e6)});
+    if (trace_out != stderr) std::fclose(trace_out);
+    switch (result.kind) {
+    case RunResult::Kind::exited: return result.exit_code;
+    case RunResult::Kind::killed:
+        if (!tracer || trace_out != stderr) fmt::print(stderr, "+++ killed by {} +++\n", signal_name(result.signal));
+        return kSignalExitBase + result.signal;
+    case RunResult::Kind::oops: fmt::print(stderr, "{}", result.detail); return kExitOopsStatus;
+    case RunResult::Kind::limit:
+        fmt::print(stderr, "sysentry: {} after {} s: the guest was stopped\n", result.detail, o.timeout_s);
+        return kExitLimitStatus;
+    case RunResult::Kind::engine_error:
+        fmt::print(stderr, "sysentry: internal error: {}\n", result.detail);
+        return kExitUsageStatus;
+    }
+    return kExitUsageStatus;
+}
+
+}  // namespace sysentry::cli

@@ -1,0 +1,131 @@
+#include "sysentry/cpu.hpp"
+
+#include <fmt/format.h>
+
+namespace sysentry {
+
+EngineError::EngineError(const char* what, uc_err err)
+    : std::runtime_error(fmt::format("unicorn: {}: {}", what, uc_strerror(err))), code(err) {}
+
+static void check(uc_err err, const char* what) {
+    if (err != UC_ERR_OK) throw EngineError(what, err);
+}
+
+Hook& Hook::operator=(Hook&& o) noexcept {
+    if (this != &o) {
+        if (uc_) uc_hook_del(uc_, h_);
+        uc_ = o.uc_;
+        h_ = o.h_;
+        o.uc_ = nullptr;
+    }
+    return *this;
+}
+
+Hook::~Hook() {
+    if (uc_) uc_hook_del(uc_, h_);
+}
+
+Cpu::Cpu() {
+    uc_engine* uc = nullptr;
+    check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc), "uc_open");
+    uc_.reset(uc);
+    // uc_emu_start's `until` would silently stop a guest that jumps to it; with
+    // exits enabled the only exit is a non-canonical address no RIP can hold.
+    uint64_t never = 0x8000000000000000;
+    check(uc_ctl_exits_enable(uc), "enable exits");
+    check(uc_ctl_set_exits(uc, &never, 1), "set exits");
+}
+
+uint64_t Cpu::reg(Reg r) const {
+    uint64_t v = 0;
+    check(uc_reg_read(uc_.get(), int(r), &v), "uc_reg_read");
+    return v;
+}
+
+void Cpu::set_reg(Reg r, uint64_t v) { check(uc_reg_write(uc_.get(), int(r), &v), "uc_reg_write"); }
+
+uint64_t Cpu::msr(uint32_t id) const {
+    uc_x86_msr m{id, 0};
+    check(uc_reg_read(uc_.get(), UC_X86_REG_MSR, &m), "rdmsr");
+    return m.value;
+}
+
+void Cpu::set_msr(uint32_t id, uint64_t v) {
+    uc_x86_msr m{id, v};
+    check(uc_reg_write(uc_.get(), UC_X86_REG_MSR, &m), "wrmsr");
+}
+
+void Cpu::set_table_register(int uc_reg, uint64_t base, uint32_t limit, uint16_t selector,
+                             uint32_t flags) {
+    uc_x86_mmr mmr{selector, base, limit, flags};
+    check(uc_reg_write(uc_.get(), uc_reg, &mmr), "table register");
+}
+
+void Cpu::map_ram(uint64_t address, void* host, size_t size) {
+    check(uc_mem_map_ptr(uc_.get(), address, size, UC_PROT_ALL, host), "uc_mem_map_ptr");
+}
+
+bool Cpu::read_memory(uint64_t address, void* dst, size_t len) const {
+    return uc_mem_read(uc_.get(), address, dst, len) == UC_ERR_OK;
+}
+
+void Cpu::unmap_ram(uint64_t address, size_t size) {
+    check(uc_mem_unmap(uc_.get(), address, size), "uc_mem_unmap");
+}
+
+uc_err Cpu::run(uint64_t rip, uint64_t count, uint64_t timeout_us) {
+    return uc_emu_start(uc_.get(), rip, 0, timeout_us, count);
+}
+
+void Cpu::stop() { uc_emu_stop(uc_.get()); }
+
+void Cpu::flush_tlb() { set_reg(Reg::cr3, reg(Reg::cr3)); }
+
+void Cpu::flush_translations() { check(uc_ctl_flush_tlb(uc_.get()), "flush translations"); }
+
+Hook Cpu::hook_code(CodeFn fn, void* user, uint64_t begin, uint64_t end) {
+    uc_hook h;
+    check(uc_hook_add(uc_.get(), &h, UC_HOOK_CODE, reinterpret_cast<void*>(fn), user, begin, end),
+          "hook code");
+    return Hook(uc_.get(), h);
+}
+
+Hook Cpu::hook_syscall(void (*fn)(uc_engine*, void*), void* user) {
+    uc_hook h;
+    check(uc_hook_add(uc_.get(), &h, UC_HOOK_INSN, reinterpret_cast<void*>(fn), user, 1, 0,
+                      UC_X86_INS_SYSCALL),
+          "hook syscall");
+    return Hook(uc_.get(), h);
+}
+
+Hook Cpu::hook_out(void (*fn)(uc_engine*, uint32_t, int, uint32_t, void*), void* user) {
+    uc_hook h;
+    check(uc_hook_add(uc_.get(), &h, UC_HOOK_INSN, reinterpret_cast<void*>(fn), user, 1, 0,
+                      UC_X86_INS_OUT),
+          "hook out");
+    return Hook(uc_.get(), h);
+}
+
+Hook Cpu::hook_interrupt(void (*fn)(uc_engine*, uint32_t, void*), void* user) {
+    uc_hook h;
+    check(uc_hook_add(uc_.get(), &h, UC_HOOK_INTR, reinterpret_cast<void*>(fn), user, 1, 0),
+          "hook intr");
+    return Hook(uc_.get(), h);
+}
+
+Hook Cpu::hook_invalid(bool (*fn)(uc_engine*, void*), void* user) {
+    uc_hook h;
+    check(uc_hook_add(uc_.get(), &h, UC_HOOK_INSN_INVALID, reinterpret_cast<void*>(fn), user, 1, 0),
+          "hook invalid");
+    return Hook(uc_.get(), h);
+}
+
+Hook Cpu::hook_unmapped(bool (*fn)(uc_engine*, uc_mem_type, uint64_t, int, int64_t, void*),
+                        void* user) {
+    uc_hook h;
+    check(uc_hook_add(uc_.get(), &h, UC_HOOK_MEM_UNMAPPED, reinterpret_cast<void*>(fn), user, 1, 0),
+          "hook unmapped");
+    return Hook(uc_.get(), h);
+}
+
+}  // namespace sysentry

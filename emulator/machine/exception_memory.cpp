@@ -1,0 +1,94 @@
+// Finds where Unicorn 2.0.1 keeps QEMU's `old_exception` inside a saved CPU
+// context, by experiment rather than by a hard-coded offset: a throwaway engine
+// takes one #DE; the only 32-bit field that goes from -1 to 0 is the one. A
+// second #DE after resetting it must then arrive as #DE, not #DF.
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "sysentry/cpu.hpp"
+
+namespace sysentry {
+
+namespace {
+
+constexpr uint64_t kCodePage = 0x1000;
+constexpr uint8_t kDivEcxTwice[] = {0xf7, 0xf1, 0xf7, 0xf1};  // div %ecx, with ecx = 0
+
+struct Probe {
+    uint32_t vector = ~0u;
+    std::optional<size_t> reset_at;
+};
+
+void on_probe_interrupt(uc_engine* uc, uint32_t intno, void* user) {
+    auto* p = static_cast<Probe*>(user);
+    p->vector = intno;
+    uc_emu_stop(uc);
+}
+
+std::vector<uint8_t> snapshot(uc_engine* uc, uc_context* ctx) {
+    uc_context_save(uc, ctx);
+    std::vector<uint8_t> bytes(uc_context_size(uc));
+    std::memcpy(bytes.data(), ctx, bytes.size());
+    return bytes;
+}
+
+void write_minus_one(uc_engine* uc, uc_context* ctx, size_t offset) {
+    uc_context_save(uc, ctx);
+    int32_t minus_one = -1;
+    std::memcpy(reinterpret_cast<uint8_t*>(ctx) + offset, &minus_one, sizeof minus_one);
+    uc_context_restore(uc, ctx);
+}
+
+std::optional<size_t> locate() {
+    uc_engine* uc = nullptr;
+    if (uc_open(UC_ARCH_X86, UC_MODE_64, &uc) != UC_ERR_OK) return std::nullopt;
+    uc_context* ctx = nullptr;
+    uc_context_alloc(uc, &ctx);
+    uc_mem_map(uc, kCodePage, 0x1000, UC_PROT_ALL);
+    uc_mem_write(uc, kCodePage, kDivEcxTwice, sizeof kDivEcxTwice);
+    Probe probe;
+    uc_hook h;
+    uc_hook_add(uc, &h, UC_HOOK_INTR, reinterpret_cast<void*>(on_probe_interrupt), &probe, 1, 0);
+
+    auto before = snapshot(uc, ctx);
+    uc_emu_start(uc, kCodePage, 0, 0, 0);
+    auto after = snapshot(uc, ctx);
+    std::optional<size_t> found;
+    int matches = 0;
+    for (size_t i = 0; i + 4 <= before.size(); i += 4) {
+        int32_t a, b;
+        std::memcpy(&a, &before[i], 4);
+        std::memcpy(&b, &after[i], 4);
+        if (a == -1 && b == 0 && probe.vector == 0) found = i, ++matches;
+    }
+    if (matches == 1) {  // verify: with the field reset, the next #DE stays a #DE
+        write_minus_one(uc, ctx, *found);
+        uint64_t rip = kCodePage + 2;
+        uc_reg_write(uc, UC_X86_REG_RIP, &rip);
+        probe.vector = ~0u;
+        uc_emu_start(uc, rip, 0, 0, 0);
+        if (probe.vector != 0) found.reset();
+    } else {
+        found.reset();
+    }
+    uc_context_free(ctx);
+    uc_close(uc);
+    return found;
+}
+
+}  // namespace
+
+bool Cpu::forget_exception() {
+    static const std::optional<size_t> offset = locate();
+    if (!offset) return false;
+    if (!scratch_context_) {
+        uc_context* c = nullptr;
+        if (uc_context_alloc(uc_.get(), &c) != UC_ERR_OK) return false;
+        scratch_context_.reset(c);
+    }
+    write_minus_one(uc_.get(), scratch_context_.get(), *offset);
+    return true;
+}
+
+}  // namespace sysentry

@@ -1,0 +1,25 @@
+// The sysentry command line: one function per subcommand, each returning the
+// process exit status. main() only parses and dispatches.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sysentry::cli {
+
+struct RunOptions {
+    std::string program;
+    std::vector<std::string> args;   // argv[1..] for the guest
+    bool trace = false;              // strace-format trace on stderr
+    std::optional<std::string> trace_file;
+    std::optional<std::string> root;
+    bool deterministic = false;
+    double timeout_s = 0;
+};
+
+int run_command(const RunOptions& options);
+int info_command(bool explain);
+int table_command(const std::string& query);
+int demo_command();
+
+}  // namespace sysentry::cli

@@ -1,0 +1,97 @@
+// The one stream through which tools (tracer, stepper, grader, exporters)
+// observe the machine and the kernel model. The model publishes; tools never
+// reach into the model's internals. With no subscriber, publishing is skipped.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sysentry/syscall_catalogue.hpp"
+
+namespace sysentry {
+
+class UserMemory;
+
+// The architectural register file at one instant (what a student compares).
+struct RegisterFile {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags;
+    uint16_t cs, ss;
+    unsigned cpl;
+};
+
+enum class TransitionKind { syscall, sysret, iret, interrupt, exception, boot_iret };
+
+// A change of privilege level, with the state on both sides.
+struct TransitionEvent {
+    TransitionKind kind;
+    RegisterFile before, after;
+    uint8_t vector = 0;  // interrupt/exception
+};
+
+struct SyscallEntryEvent {
+    int pid;
+    SyscallAbi abi;
+    int64_t nr;
+    std::string_view name;  // "" for a hole in the table
+    std::array<uint64_t, 6> args;
+    const UserMemory* memory;  // valid during delivery only
+};
+
+struct SyscallExitEvent {
+    int pid;
+    SyscallAbi abi;
+    int64_t nr;
+    std::string_view name;
+    std::array<uint64_t, 6> args;
+    int64_t ret;
+    bool returns;  // false for exit/exit_group and a successful execve
+    const UserMemory* memory;
+};
+
+struct FaultEvent {
+    int pid;
+    uint8_t vector;
+    uint64_t rip, cr2;
+    unsigned cpl;
+    int signal;       // 0 for a fault in ring 0 (an oops)
+    int signal_code = 0;  // si_code, as the siginfo would carry it
+    uint64_t signal_address = 0;  // si_addr
+};
+
+struct ProcessExitEvent {
+    int pid;
+    int exit_code;    // valid when signal == 0
+    int signal;       // the killing signal, or 0
+};
+
+struct WarningEvent {
+    std::string text;
+};
+
+using Event = std::variant<TransitionEvent, SyscallEntryEvent, SyscallExitEvent, FaultEvent,
+                           ProcessExitEvent, WarningEvent>;
+
+class EventSink {
+public:
+    virtual ~EventSink() = default;
+    virtual void on_event(const Event& event) = 0;
+};
+
+class EventBus {
+public:
+    void subscribe(EventSink* sink) { sinks_.push_back(sink); }
+    void unsubscribe(EventSink* sink) { std::erase(sinks_, sink); }
+    bool active() const { return !sinks_.empty(); }
+    void publish(const Event& e) const {
+        for (EventSink* s : sinks_) s->on_event(e);
+    }
+
+private:
+    std::vector<EventSink*> sinks_;
+};
+
+}  // namespace sysentry

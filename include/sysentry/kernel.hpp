@@ -1,0 +1,109 @@
+// The simulated Linux kernel: boots the guest kernel stubs, owns processes,
+// serves system calls from the dispatch instruction, and turns faults into
+// signals or oopses. Tools watch it through the EventBus only.
+#pragma once
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sysentry/dispatcher.hpp"
+#include "sysentry/elf_image.hpp"
+#include "sysentry/events.hpp"
+#include "sysentry/process.hpp"
+#include "sysentry/sandbox_fs.hpp"
+#include "sysentry/transition_model.hpp"
+
+namespace sysentry {
+
+class Machine;
+
+struct KernelConfig {
+    bool deterministic = false;     // fixed clock, random bytes and hostname-independent output
+    std::string hostname = "sysentry";
+};
+
+struct Program {
+    std::vector<uint8_t> bytes;     // the ELF file
+    ElfImage image;
+    std::string guest_path;         // what /proc/self/exe and AT_EXECFN say
+    std::vector<std::string> argv, envp;
+};
+
+struct RunLimits {
+    uint64_t timeout_us = 0;        // wall clock; 0 = none
+};
+
+struct RunResult {
+    enum class Kind { exited, killed, oops, limit, engine_error } kind;
+    int exit_code = 0;              // exited
+    int signal = 0;                 // killed
+    std::optional<Fault> fault;     // killed by a fault, or oops
+    std::string detail;             // oops report, engine error text
+};
+
+// What load_program leaves: the user entry RIP and RSP, and execve's arguments.
+struct UserEntry {
+    uint64_t rip, rsp;
+    uint64_t execfn, argv, envp;  // where execve's arguments now live, for the trace
+};
+
+class Kernel final : public SyscallDispatcher {
+public:
+    Kernel(Machine& machine, EventBus& events, SandboxFs fs, KernelConfig config = {});
+    ~Kernel() override;
+
+    // Creates the first process from `program` (execve's work, without a caller).
+    std::expected<void, std::string> spawn(const Program& program);
+    // Boots (startup_64, syscall_init, IRET to the entry point) and runs to the end.
+    RunResult run(const RunLimits& limits = {});
+
+    Machine& machine() { return machine_; }
+    TransitionModel& transitions() { return transitions_; }
+    const Dispatcher& dispatcher() const { return dispatcher_; }
+    const SandboxFs& fs() const { return fs_; }
+    const KernelConfig& config() const { return config_; }
+    Process* current() { return current_; }
+
+    // Services call these.
+    void exit_process(Process& p, ProcessExit how);
+    void warn(std::string text);
+    int64_t now_ns(int clock) const;  // a clock_gettime clock, deterministic when configured
+    void fill_random(void* buf, size_t len);
+
+    // SyscallDispatcher
+    void do_syscall_64(uint64_t regs, int64_t nr) override;
+    void do_int80_syscall_32(uint64_t regs, uint32_t nr) override;
+    bool user_page_fault(uint64_t address) override;
+
+private:
+    void dispatch(uint64_t regs, SyscallAbi abi, int64_t nr, const std::array<uint64_t, 6>& args);
+    std::optional<RunResult> handle_stop();
+    std::optional<RunResult> handle_fault(const Fault& f);
+    void switch_to(Process& p);
+    void publish_exec(Process& p, const UserEntry& e);
+    std::string oops_report(const Fault& f);
+
+    Machine& machine_;
+    EventBus& events_;
+    SandboxFs fs_;
+    KernelConfig config_;
+    Dispatcher dispatcher_;
+    TransitionModel transitions_;
+    std::map<int, std::unique_ptr<Process>> processes_;
+    Process* current_ = nullptr;
+    std::set<std::string> warned_;
+    uint64_t random_state_ = 0x5eed5eed5eed5eedull;
+    int64_t virtual_ns_ = 0;
+    std::optional<Fault> last_fault_;
+    bool booted_ = false;
+};
+
+// Loads `program` into `p`: VMAs for the segments, the stack with argv/envp/auxv, the break.
+std::expected<UserEntry, std::string> load_program(Kernel& kernel, Process& p, const Program& program);
+
+}  // namespace sysentry

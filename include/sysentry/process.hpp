@@ -1,0 +1,39 @@
+// One guest process: its address space, files, signal dispositions, kernel
+// stack and the identity Linux would give it.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "sysentry/address_space.hpp"
+#include "sysentry/fd_table.hpp"
+
+namespace sysentry {
+
+struct SigAction {  // struct kernel_sigaction (x86-64)
+    uint64_t handler = 0, flags = 0, restorer = 0, mask = 0;
+};
+
+struct ProcessExit {
+    int code = 0;    // exit status when signal == 0
+    int signal = 0;  // the terminating signal
+    int wait_status() const { return signal ? signal : (code & 0xff) << 8; }
+};
+
+struct Process {
+    int pid = 1, ppid = 0, pgid = 1, sid = 1;
+    AddressSpace mm;
+    FdTable fds;
+    std::string cwd = "/";
+    std::string exe;        // the guest path /proc/self/exe names
+    std::string comm;       // the executable's basename, 15 chars at most
+    uint64_t kernel_stack_top = 0;
+    std::array<SigAction, 65> actions{};  // indexed by signal number 1..64
+    uint64_t blocked = 0;                 // the signal mask
+    uint64_t clear_child_tid = 0, robust_list = 0, robust_list_len = 0;
+    uint64_t rseq = 0;
+    std::optional<ProcessExit> exit;
+};
+
+}  // namespace sysentry

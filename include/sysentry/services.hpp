@@ -1,0 +1,57 @@
+// How a simulated Linux service is written and registered. A new syscall is a
+// function plus one row in its family's table (kernel_model/syscalls/*.cpp);
+// the dispatcher matches rows to the generated syscall table by name.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include <optional>
+
+#include "sysentry/syscall_catalogue.hpp"
+
+namespace sysentry {
+
+class Kernel;
+struct Process;
+class Cpu;
+class AddressSpace;
+
+struct SyscallContext {
+    Kernel& kernel;
+    Process& process;
+    SyscallAbi abi;
+    std::array<uint64_t, 6> args;  // already truncated to 32 bits for i386
+    uint64_t regs;                 // guest address of pt_regs
+    struct Exit { int code = 0, signal = 0; };
+    std::optional<Exit> exit;      // set by exit/exit_group: the call does not return
+
+    uint64_t arg(int i) const { return args[i]; }
+    int iarg(int i) const { return int(args[i]); }
+    AddressSpace& mm() const;
+    Cpu& cpu() const;
+};
+
+using Service = int64_t (*)(SyscallContext&);  // >= 0 result, or -errno
+
+enum class Support { full, partial };
+
+struct ServiceRow {
+    std::string_view name;  // as in the .tbl files
+    Service fn;
+    Support support = Support::full;
+    std::string_view note = "";  // for partial: what is missing
+    // Safe for i386 `int $0x80` and x32: same semantics with 32-bit arguments.
+    bool compat = false;
+};
+
+// One table per family of services.
+std::span<const ServiceRow> file_services();
+std::span<const ServiceRow> memory_services();
+std::span<const ServiceRow> process_services();
+std::span<const ServiceRow> info_services();
+std::span<const ServiceRow> time_services();
+std::span<const ServiceRow> signal_services();
+
+}  // namespace sysentry

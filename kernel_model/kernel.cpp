@@ -1,0 +1,265 @@
+#include "sysentry/kernel.hpp"
+
+#include <fcntl.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <fmt/format.h>
+
+#include "sysentry/disassembler.hpp"
+#include "sysentry/exceptions.hpp"
+#include "sysentry/kernel_abi.h"
+#include "sysentry/machine.hpp"
+
+namespace sysentry {
+
+using namespace x86;
+
+constexpr int kFirstPid = 1000;
+constexpr uint64_t kUserInitialFlags = kFlagIf;  // start_thread: IF set, bit 1 reads as 1
+// The deterministic clock starts at 2025-01-01T00:00:00Z and moves 1 µs per reading.
+constexpr int64_t kDeterministicEpochNs = 1735689600ll * 1000000000;
+
+Kernel::Kernel(Machine& machine, EventBus& events, SandboxFs fs, KernelConfig config)
+    : machine_(machine), events_(events), fs_(std::move(fs)), config_(std::move(config)),
+      transitions_(machine, events, *this) {}
+
+Kernel::~Kernel() = default;
+
+AddressSpace& SyscallContext::mm() const { return process.mm; }
+Cpu& SyscallContext::cpu() const { return kernel.machine().cpu(); }
+
+// Guest fds 0-2 are copies of ours: closing them in the guest leaves sysentry's own stdio alone.
+static void install_stdio(FdTable& fds) {
+    for (int fd = 0; fd < 3; ++fd) {
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0) continue;
+        int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (copy < 0) continue;
+        fds.install_at(fd, std::make_shared<OpenFile>(copy, flags, ""), false);
+    }
+}
+
+std::expected<void, std::string> Kernel::spawn(const Program& program) {
+    auto mm = AddressSpace::create(machine_.cpu(), machine_.ram(), machine_.kernel_tables());
+    auto kstack = machine_.allocate_kernel_stack();
+    if (!mm || !kstack) return std::unexpected("out of guest memory creating the process");
+    auto p = std::unique_ptr<Process>(new Process{.pid = kFirstPid, .ppid = 1, .pgid = kFirstPid,
+                                                  .sid = kFirstPid, .mm = std::move(*mm)});
+    p->kernel_stack_top = *kstack;
+    install_stdio(p->fds);
+    auto entry = load_program(*this, *p, program);
+    if (!entry) return std::unexpected(entry.error());
+
+    // start_thread(): the pt_regs that the first IRET pops.
+    uint64_t regs[PTREGS_SIZE / 8] = {};
+    regs[PTREGS_RIP / 8] = entry->rip;
+    regs[PTREGS_CS / 8] = kUserCs;
+    regs[PTREGS_EFLAGS / 8] = kUserInitialFlags;
+    regs[PTREGS_RSP / 8] = entry->rsp;
+    regs[PTREGS_SS / 8] = kUserDs;
+    machine_.kernel_memory().write(p->kernel_stack_top - PTREGS_SIZE, regs, sizeof regs);
+    current_ = p.get();
+    if (events_.active()) publish_exec(*p, *entry);
+    processes_[p->pid] = std::move(p);
+    return {};
+}
+
+// The first program arrives as if by execve, so traces start as strace's do.
+void Kernel::publish_exec(Process& p, const UserEntry& e) {
+    auto nr = syscall_number(SyscallAbi::x86_64, "execve").value_or(59);
+    std::array<uint64_t, 6> args{e.execfn, e.argv, e.envp, 0, 0, 0};
+    events_.publish(SyscallEntryEvent{p.pid, SyscallAbi::x86_64, nr, "execve", args, &p.mm});
+    events_.publish(SyscallExitEvent{p.pid, SyscallAbi::x86_64, nr, "execve", args, 0, true, &p.mm});
+}
+
+void Kernel::switch_to(Process& p) {
+    if (current_ && current_ != &p) current_->mm.detach();
+    current_ = &p;
+    p.mm.attach();
+    machine_.cpu().set_reg(Reg::cr3, p.mm.cr3());
+    machine_.set_kernel_stack_top(p.kernel_stack_top);
+}
+
+RunResult Kernel::run(const RunLimits& limits) {
+    Cpu& cpu = machine_.cpu();
+    if (!current_) return {RunResult::Kind::engine_error, 0, 0, {}, "no process to run"};
+    if (!booted_) {
+        switch_to(*current_);
+        cpu.set_reg(Reg::rsp, current_->kernel_stack_top - PTREGS_SIZE);
+        cpu.set_reg(Reg::rdi, machine_.percpu());
+        cpu.set_reg(Reg::rip, machine_.kernel_symbol("startup_64"));
+        booted_ = true;
+    }
+    using Clock = std::chrono::steady_clock;
+    auto deadline = Clock::now() + std::chrono::microseconds(limits.timeout_us);
+    uint64_t rip = cpu.reg(Reg::rip);
+    for (;;) {
+        uint64_t budget = 0;
+        if (limits.timeout_us) {
+            auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
+            if (left.count() <= 0) return {RunResult::Kind::limit, 0, 0, {}, "time limit reached"};
+            budget = uint64_t(left.count());
+        }
+        uc_err err = cpu.run(rip, 0, budget);
+        if (current_->exit) {
+            const ProcessExit& e = *current_->exit;
+            if (e.signal) return {RunResult::Kind::killed, 0, e.signal, last_fault_, ""};
+            return {RunResult::Kind::exited, e.code, 0, {}, ""};
+        }
+        if (auto f = transitions_.take_fault()) {
+            if (auto r = handle_fault(*f)) return *r;
+        } else if (auto r = transitions_.take_resume()) {
+            rip = *r;
+            continue;
+        } else if (err != UC_ERR_OK) {
+            return {RunResult::Kind::engine_error, 0, 0, {}, uc_strerror(err)};
+        }
+        rip = cpu.reg(Reg::rip);
+    }
+}
+
+// A fault in ring 3 becomes its signal's default action; in ring 0 it is an oops.
+std::optional<RunResult> Kernel::handle_fault(const Fault& f) {
+    if (f.cpl == 0) {
+        events_.publish(FaultEvent{current_->pid, f.vector, f.rip, f.cr2, 0, 0});
+        return RunResult{RunResult::Kind::oops, 0, 0, f, oops_report(f)};
+    }
+    int sig = exception_info(f.vector).signal;
+    if (events_.active()) {
+        bool present = f.vector == kPageFault && current_->mm.present(f.cr2);
+        FaultSiginfo si = fault_siginfo(f.vector, f.rip, f.cr2, present);
+        events_.publish(FaultEvent{current_->pid, f.vector, f.rip, f.cr2, 3, sig, si.code, si.addr});
+    }
+    last_fault_ = f;
+    exit_process(*current_, ProcessExit{0, sig});
+    return RunResult{RunResult::Kind::killed, 0, sig, f, ""};
+}
+
+bool Kernel::user_page_fault(uint64_t address) {
+    return current_ && current_->mm.handle_fault(address, false, false);
+}
+
+void Kernel::exit_process(Process& p, ProcessExit how) {
+    if (p.exit) return;
+    p.exit = how;
+    if (events_.active()) events_.publish(ProcessExitEvent{p.pid, how.code, how.signal});
+    machine_.cpu().stop();
+}
+
+void Kernel::warn(std::string text) {
+    if (!warned_.insert(text).second) return;
+    events_.publish(WarningEvent{std::move(text)});
+}
+
+int64_t Kernel::now_ns(int clock) const {
+    if (config_.deterministic) {
+        auto* self = const_cast<Kernel*>(this);  // the virtual clock ticks on every reading
+        self->virtual_ns_ += 1000;
+        bool wall = clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE || clock == CLOCK_TAI;
+        return (wall ? kDeterministicEpochNs : 0) + virtual_ns_;
+    }
+    timespec ts{};
+    clock_gettime(clock, &ts);
+    return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+void Kernel::fill_random(void* buf, size_t len) {
+    auto* out = static_cast<uint8_t*>(buf);
+    if (!config_.deterministic) {
+        while (len > 0) {
+            ssize_t n = getrandom(out, len, 0);
+            if (n <= 0) break;
+            out += n;
+            len -= size_t(n);
+        }
+        if (len == 0) return;
+    }
+    for (size_t i = 0; i < len; ++i) {  // xorshift64: reproducible bytes
+        random_state_ ^= random_state_ << 13;
+        random_state_ ^= random_state_ >> 7;
+        random_state_ ^= random_state_ << 17;
+        out[i] = uint8_t(random_state_);
+    }
+}
+
+// ---- system call dispatch ----
+static uint64_t ptreg(const PagedMemory& mem, uint64_t regs, unsigned offset) {
+    return mem.read_value<uint64_t>(regs + offset).value_or(0);
+}
+
+void Kernel::do_syscall_64(uint64_t regs, int64_t nr) {
+    auto mem = machine_.kernel_memory();
+    std::array<uint64_t, 6> args = {ptreg(mem, regs, PTREGS_RDI), ptreg(mem, regs, PTREGS_RSI),
+                                    ptreg(mem, regs, PTREGS_RDX), ptreg(mem, regs, PTREGS_R10),
+                                    ptreg(mem, regs, PTREGS_R8),  ptreg(mem, regs, PTREGS_R9)};
+    bool x32 = uint64_t(nr) & kX32SyscallBit;
+    dispatch(regs, x32 ? SyscallAbi::x32 : SyscallAbi::x86_64, x32 ? nr & ~int64_t(kX32SyscallBit) : nr,
+             args);
+}
+
+// int $0x80: the i386 table, arguments from ebx, ecx, edx, esi, edi, ebp truncated to 32 bits.
+void Kernel::do_int80_syscall_32(uint64_t regs, uint32_t nr) {
+    auto mem = machine_.kernel_memory();
+    std::array<uint64_t, 6> args;
+    unsigned offsets[6] = {PTREGS_RBX, PTREGS_RCX, PTREGS_RDX, PTREGS_RSI, PTREGS_RDI, PTREGS_RBP};
+    for (int i = 0; i < 6; ++i) args[i] = uint32_t(ptreg(mem, regs, offsets[i]));
+    dispatch(regs, SyscallAbi::i386, nr, args);
+}
+
+void Kernel::dispatch(uint64_t regs, SyscallAbi abi, int64_t nr, const std::array<uint64_t, 6>& args) {
+    Process& p = *current_;
+    const SupportStatus st = dispatcher_.lookup(abi, nr);
+    const std::string_view name = st.entry ? st.entry->name : std::string_view{};
+    if (events_.active()) events_.publish(SyscallEntryEvent{p.pid, abi, nr, name, args, &p.mm});
+    SyscallContext ctx{*this, p, abi, args, regs};
+    int64_t ret = -ENOSYS;
+    if (st.service) {
+        ret = st.service->fn(ctx);
+    } else {
+        warn(fmt::format("syscall {} ({} {}) is not implemented: returning -ENOSYS",
+                         name.empty() ? "?" : name, to_string(abi), nr));
+    }
+    if (abi == SyscallAbi::i386) ret = int64_t(int32_t(ret));  // eax only: sign-extended into pt_regs
+    if (!ctx.exit) machine_.kernel_memory().write_value<uint64_t>(regs + PTREGS_RAX, uint64_t(ret));
+    if (events_.active())
+        events_.publish(SyscallExitEvent{p.pid, abi, nr, name, args, ret, !ctx.exit, &p.mm});
+    if (ctx.exit) exit_process(p, ProcessExit{ctx.exit->code, ctx.exit->signal});
+}
+
+// ---- oops ----
+std::string Kernel::oops_report(const Fault& f) {
+    Cpu& cpu = machine_.cpu();
+    ExceptionInfo info = exception_info(f.vector);
+    std::string out = fmt::format("sysentry: kernel oops: {} ({}) in ring 0{}{}\n", info.name, info.mnemonic,
+                                  f.why.empty() ? "" : ": ", f.why);
+    const ElfSymbol* sym = symbol_containing(machine_.kernel_image(), f.rip);
+    std::string where = sym ? fmt::format(" <{}+{:#x}>", sym->name, f.rip - sym->value) : "";
+    uint8_t code[16] = {};
+    cpu.read_memory(f.rip, code, sizeof code);
+    auto insn = Disassembler().one(code, f.rip);
+    out += fmt::format("RIP: {:04x}:{:016x}{}\n", cpu.reg(Reg::cs), f.rip, where);
+    out += fmt::format("Code: {}\n", insn ? insn->text() : "(unreadable)");
+    out += fmt::format("RSP: {:04x}:{:016x} EFLAGS: {:08x}\n", cpu.reg(Reg::ss), cpu.reg(Reg::rsp),
+                       cpu.reg(Reg::rflags));
+    const std::pair<const char*, Reg> rows[][3] = {
+        {{"RAX", Reg::rax}, {"RBX", Reg::rbx}, {"RCX", Reg::rcx}},
+        {{"RDX", Reg::rdx}, {"RSI", Reg::rsi}, {"RDI", Reg::rdi}},
+        {{"RBP", Reg::rbp}, {"R08", Reg::r8}, {"R09", Reg::r9}},
+        {{"R10", Reg::r10}, {"R11", Reg::r11}, {"R12", Reg::r12}},
+        {{"R13", Reg::r13}, {"R14", Reg::r14}, {"R15", Reg::r15}},
+    };
+    for (auto& row : rows) {
+        out += fmt::format("{}: {:016x} {}: {:016x} {}: {:016x}\n", row[0].first, cpu.reg(row[0].second),
+                           row[1].first, cpu.reg(row[1].second), row[2].first, cpu.reg(row[2].second));
+    }
+    if (f.vector == kPageFault) out += fmt::format("CR2: {:016x}\n", f.cr2);
+    return out;
+}
+
+}  // namespace sysentry

@@ -1,0 +1,254 @@
+#include "sysentry/transition_model.hpp"
+
+#include <capstone/capstone.h>
+
+#include "sysentry/descriptors.hpp"
+#include "sysentry/disassembler.hpp"
+#include "sysentry/kernel_abi.h"
+#include "sysentry/machine.hpp"
+#include "sysentry/x86.hpp"
+
+namespace sysentry {
+
+using namespace x86;
+
+constexpr uint64_t kSyscallLength = 2;  // 0f 05; the engine adds it after our hook
+// What an interrupt gate clears in RFLAGS on delivery (SDM 6.12.1).
+constexpr uint64_t kInterruptGateClears = kFlagTf | kFlagNt | kFlagRf | kFlagVm | kFlagIf;
+
+static TransitionModel& self(void* user) { return *static_cast<TransitionModel*>(user); }
+
+TransitionModel::TransitionModel(Machine& machine, EventBus& events, SyscallDispatcher& dispatcher)
+    : machine_(machine), cpu_(machine.cpu()), events_(events), dispatcher_(dispatcher) {
+    carrier_call_ = machine.kernel_symbol("sysentry_carrier_call");
+    carrier_landing_ = machine.kernel_symbol("sysentry_carrier_landing");
+    carrier_iret_ = machine.kernel_symbol("sysentry_carrier_iret");
+    hooks_.push_back(cpu_.hook_syscall(on_syscall, this));
+    hooks_.push_back(cpu_.hook_code(on_landing, this, carrier_landing_, carrier_landing_));
+    hooks_.push_back(cpu_.hook_out(on_out, this));
+    hooks_.push_back(cpu_.hook_interrupt(on_interrupt, this));
+    hooks_.push_back(cpu_.hook_invalid(on_invalid, this));
+    scan_kernel_text();
+}
+
+// sysretq and wrmsr sites get their own one-instruction hooks, so the model
+// acts before they execute and costs nothing anywhere else.
+void TransitionModel::scan_kernel_text() {
+    Disassembler dis;
+    auto mem = machine_.kernel_memory();
+    for (const ElfSegment& seg : machine_.kernel_image().loads) {
+        if (!seg.executable || seg.vaddr == kCarrierPage) continue;
+        std::vector<uint8_t> text(seg.filesz);
+        if (!mem.read(seg.vaddr, text.data(), text.size())) continue;
+        for (const Instruction& i : dis.all(text, seg.vaddr)) {
+            if (i.id == X86_INS_SYSRET)
+                hooks_.push_back(cpu_.hook_code(on_sysret_site, this, i.address, i.address));
+            else if (i.id == X86_INS_WRMSR)
+                hooks_.push_back(cpu_.hook_code(on_wrmsr_site, this, i.address, i.address));
+        }
+    }
+}
+
+bool TransitionModel::is_carrier(uint64_t rip) const {
+    return (rip & ~(kPageSize - 1)) == kCarrierPage || rip == carrier_landing_ || rip == carrier_iret_;
+}
+
+RegisterFile TransitionModel::registers() const {
+    static constexpr int kIds[] = {
+        UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI,
+        UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP, UC_X86_REG_R8,  UC_X86_REG_R9,
+        UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
+        UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_SS,
+    };
+    constexpr int kCount = sizeof kIds / sizeof kIds[0];
+    uint64_t values[kCount] = {};
+    void* ptrs[kCount];
+    for (int i = 0; i < kCount; ++i) ptrs[i] = &values[i];
+    uc_reg_read_batch(cpu_.engine(), const_cast<int*>(kIds), ptrs, kCount);
+    RegisterFile r{};
+    uint64_t* gprs = &r.rax;  // rax..r15, rip, rflags are laid out in kIds order
+    for (int i = 0; i < 18; ++i) gprs[i] = values[i];
+    r.cs = uint16_t(values[18]);
+    r.ss = uint16_t(values[19]);
+    r.cpl = r.cs & 3;
+    return r;
+}
+
+void TransitionModel::publish_transition(TransitionKind kind, const RegisterFile& before, uint8_t vector) {
+    events_.publish(TransitionEvent{kind, before, registers(), vector});
+}
+
+void TransitionModel::raise(Fault f) {
+    fault_ = std::move(f);
+    cpu_.stop();
+}
+
+// ---- SYSCALL (SDM vol. 2B, "SYSCALL") ----
+void TransitionModel::on_syscall(uc_engine*, void* user) { self(user).syscall_instruction(); }
+
+void TransitionModel::syscall_instruction() {
+    const uint64_t rip = cpu_.reg(Reg::rip);
+    if (!sce_) {  // IF (CS.L ≠ 1) or (IA32_EFER.SCE ≠ 1) THEN #UD
+        // The engine will still step past the instruction; the fault reports where it was.
+        return raise({kInvalidOpcode, rip, 0, cpu_.cpl(), "SYSCALL with EFER.SCE clear"});
+    }
+    PendingEntry entry{PendingEntry::Kind::syscall, cpu_.reg(Reg::rsp), 0, 0, 0, 0, {}};
+    if (events_.active()) entry.before = registers();
+    const uint64_t rflags = cpu_.reg(Reg::rflags);
+    const uint64_t mask = cpu_.msr(kMsrSyscallMask);
+    cpu_.set_reg(Reg::rcx, rip + kSyscallLength);           // RCX <- RIP of the next instruction
+    cpu_.set_reg(Reg::r11, rflags & ~kFlagRf);              // R11 <- RFLAGS with RF cleared
+    cpu_.set_reg(Reg::rflags, rflags & ~(mask | kFlagRf));  // RFLAGS &= ~(SYSCALL_MASK | RF)
+    enter_through_carrier(entry);
+}
+
+// Sends ring 3 through the carrier gate; `land` finishes the entry at CPL 0.
+void TransitionModel::enter_through_carrier(PendingEntry entry) {
+    pending_ = entry;
+    uint64_t target = carrier_call_;
+    if (entry.kind == PendingEntry::Kind::syscall) target -= kSyscallLength;
+    cpu_.set_reg(Reg::rip, target);
+}
+
+void TransitionModel::on_landing(uc_engine*, uint64_t, uint32_t, void* user) { self(user).land(); }
+
+void TransitionModel::land() {
+    if (!pending_) {
+        // Someone called the carrier gate directly: Linux has no such gate, so
+        // the far call is a #GP in ring 3. The gate frame holds the caller.
+        auto mem = machine_.kernel_memory();
+        uint64_t ret = mem.read_value<uint64_t>(cpu_.reg(Reg::rsp)).value_or(0);
+        return raise({kGeneralProtection, ret, 0, 3, "far call through a call gate"});
+    }
+    PendingEntry e = *std::exchange(pending_, std::nullopt);
+    if (e.kind == PendingEntry::Kind::syscall) {
+        const SyscallMsrs m = msrs();
+        cpu_.set_reg(Reg::cs, m.syscall_cs());  // CS <- STAR[47:32] & ~3
+        cpu_.set_reg(Reg::ss, m.syscall_ss());  // SS <- STAR[47:32] + 8
+        cpu_.set_reg(Reg::rsp, e.user_rsp);     // SYSCALL leaves RSP alone
+        cpu_.set_reg(Reg::rip, m.lstar);        // RIP <- LSTAR
+        if (events_.active()) publish_transition(TransitionKind::syscall, e.before);
+        return;
+    }
+    // An interrupt from ring 3: an IRET frame on the TSS.RSP0 stack, SS null.
+    uint64_t rsp0 = machine_.kernel_memory()
+                        .read_value<uint64_t>(machine_.tss_base() + offsetof(Tss64, rsp))
+                        .value_or(0);
+    uint64_t frame[5] = {e.return_rip, kUserCs, e.user_rflags, e.user_rsp, kUserDs};
+    uint64_t top = rsp0 - sizeof frame;
+    machine_.kernel_memory().write(top, frame, sizeof frame);
+    cpu_.set_reg(Reg::rsp, top);
+    cpu_.set_reg(Reg::rip, e.handler);
+    if (events_.active()) publish_transition(TransitionKind::interrupt, e.before, e.vector);
+}
+
+// ---- SYSRET (SDM vol. 2B, "SYSRET") ----
+void TransitionModel::on_sysret_site(uc_engine*, uint64_t, uint32_t, void* user) {
+    self(user).sysret_instruction(true);
+}
+
+void TransitionModel::sysret_instruction(bool from_hook) {
+    const uint64_t rip = cpu_.reg(Reg::rip);
+    const unsigned cpl = cpu_.cpl();
+    if (!sce_) return raise({kInvalidOpcode, rip, 0, cpl, "SYSRET with EFER.SCE clear"});
+    if (cpl != 0) return raise({kGeneralProtection, rip, 0, cpl, "SYSRET outside ring 0"});
+    const uint64_t rcx = cpu_.reg(Reg::rcx);
+    if (!is_canonical(rcx)) {
+        // Intel takes this #GP in ring 0, on the user's RSP: CVE-2012-0217.
+        return raise({kGeneralProtection, rip, 0, 0, "SYSRET with non-canonical RCX"});
+    }
+    RegisterFile before{};
+    if (events_.active()) before = registers();
+    const SyscallMsrs m = msrs();
+    uint64_t frame[5] = {
+        rcx,                                                  // RIP <- RCX
+        m.sysret_cs(),                                     // CS <- STAR[63:48] + 16 | 3
+        (cpu_.reg(Reg::r11) & kSysretFlagsKeep) | kFlagFixed, // RFLAGS <- (R11 & 3C7FD7H) | 2
+        cpu_.reg(Reg::rsp),                                   // RSP unchanged
+        m.sysret_ss(),                                     // SS <- STAR[63:48] + 8 | 3
+    };
+    uint64_t at = machine_.percpu() + PCPU_CARRIER_FRAME;
+    machine_.kernel_memory().write(at, frame, sizeof frame);
+    cpu_.set_reg(Reg::rsp, at);
+    if (from_hook) cpu_.set_reg(Reg::rip, carrier_iret_);
+    else resume_ = carrier_iret_;
+    if (events_.active()) {
+        RegisterFile after = before;
+        after.rip = frame[0];
+        after.cs = uint16_t(frame[1]);
+        after.rflags = frame[2];
+        after.ss = uint16_t(frame[4]);
+        after.cpl = 3;
+        events_.publish(TransitionEvent{TransitionKind::sysret, before, after, 0});
+    }
+}
+
+bool TransitionModel::is_sysretq_at(uint64_t rip) const {
+    uint8_t b[3] = {};
+    cpu_.read_memory(rip, b, sizeof b);
+    return b[0] == 0x48 && b[1] == 0x0f && b[2] == 0x07;
+}
+
+// #UD from the engine: a sysretq we did not pre-scan, or a real invalid opcode.
+bool TransitionModel::on_invalid(uc_engine*, void* user) {
+    TransitionModel& m = self(user);
+    uint64_t rip = m.cpu_.reg(Reg::rip);
+    if (m.is_sysretq_at(rip)) {
+        m.sysret_instruction(false);
+    } else {
+        m.fault_ = Fault{kInvalidOpcode, rip, 0, m.cpu_.cpl(), ""};
+    }
+    return false;  // the engine stops either way; the run loop resumes or reports
+}
+
+// ---- wrmsr: the engine drops EFER.SCE, so the model records it ----
+void TransitionModel::on_wrmsr_site(uc_engine*, uint64_t, uint32_t, void* user) {
+    TransitionModel& m = self(user);
+    if (m.cpu_.cpl() == 0 && uint32_t(m.cpu_.reg(Reg::rcx)) == kMsrEfer)
+        m.sce_ = m.cpu_.reg(Reg::rax) & kEferSce;
+}
+
+// ---- the dispatch instruction ----
+void TransitionModel::on_out(uc_engine*, uint32_t port, int, uint32_t, void* user) {
+    TransitionModel& m = self(user);
+    if (port == SYSENTRY_PORT_DO_SYSCALL_64)
+        m.dispatcher_.do_syscall_64(m.cpu_.reg(Reg::rdi), int64_t(m.cpu_.reg(Reg::rsi)));
+    else if (port == SYSENTRY_PORT_DO_INT80)
+        m.dispatcher_.do_int80_syscall_32(m.cpu_.reg(Reg::rdi), uint32_t(m.cpu_.reg(Reg::rsi)));
+}
+
+// ---- exceptions and `int n` ----
+void TransitionModel::on_interrupt(uc_engine*, uint32_t intno, void* user) {
+    TransitionModel& m = self(user);
+    uint64_t rip = m.cpu_.reg(Reg::rip);
+    unsigned cpl = m.cpu_.cpl();
+    if (intno >= 32 && cpl == 3) return m.software_interrupt(uint8_t(intno));
+    m.cpu_.forget_exception();  // the model delivers it: the engine must not stack it into a #DF
+    uint64_t cr2 = intno == kPageFault ? m.cpu_.reg(Reg::cr2) : 0;
+    // Demand paging: the engine retries the faulting instruction when we return.
+    if (intno == kPageFault && cpl == 3 && m.dispatcher_.user_page_fault(cr2)) return;
+    if (intno >= 32) rip -= 2;  // `int n` reports the next RIP; the fault is the instruction
+    m.raise({uint8_t(intno), rip, cr2, cpl, ""});
+}
+
+// `int n` from ring 3 goes where the IDT says, if its gate lets ring 3 in.
+void TransitionModel::software_interrupt(uint8_t vector) {
+    const uint64_t next_rip = cpu_.reg(Reg::rip);
+    uint64_t gate[2] = {};
+    machine_.kernel_memory().read(machine_.idt_base() + vector * 16, gate, sizeof gate);
+    DecodedDescriptor d = decode_descriptor(gate[0], gate[1]);
+    if (!d.present || d.dpl < 3) {  // the SDM's #GP(vector*8+2): Linux sends SIGSEGV
+        return raise({kGeneralProtection, next_rip - 2, 0, 3, "int to a gate ring 3 may not use"});
+    }
+    PendingEntry e{PendingEntry::Kind::interrupt, cpu_.reg(Reg::rsp), next_rip, 0, d.base, vector, {}};
+    if (events_.active()) e.before = registers();
+    e.user_rflags = cpu_.reg(Reg::rflags);
+    cpu_.set_reg(Reg::rflags, e.user_rflags & ~kInterruptGateClears);
+    // The engine overwrites RIP after an `int n` hook (unicorn#1027): stop, and
+    // let the run loop resume at the carrier.
+    pending_ = e;
+    resume_ = carrier_call_;
+    cpu_.stop();
+}
+
+}  // namespace sysentry
