@@ -35,11 +35,11 @@ AddressSpace& SyscallContext::mm() const { return process.mm; }
 Cpu& SyscallContext::cpu() const { return kernel.machine().cpu(); }
 
 // Guest fds 0-2 are copies of ours: closing them in the guest leaves sysentry's own stdio alone.
-static void install_stdio(FdTable& fds) {
+static void install_stdio(FdTable& fds, const std::array<int, 3>& host) {
     for (int fd = 0; fd < 3; ++fd) {
-        int flags = fcntl(fd, F_GETFL);
+        int flags = fcntl(host[fd], F_GETFL);
         if (flags < 0) continue;
-        int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        int copy = fcntl(host[fd], F_DUPFD_CLOEXEC, 3);
         if (copy < 0) continue;
         fds.install_at(fd, std::make_shared<OpenFile>(copy, flags, ""), false);
     }
@@ -52,7 +52,7 @@ std::expected<void, std::string> Kernel::spawn(const Program& program) {
     auto p = std::unique_ptr<Process>(new Process{.pid = kFirstPid, .ppid = 1, .pgid = kFirstPid,
                                                   .sid = kFirstPid, .mm = std::move(*mm)});
     p->kernel_stack_top = *kstack;
-    install_stdio(p->fds);
+    install_stdio(p->fds, program.stdio);
     auto entry = load_program(*this, *p, program);
     if (!entry) return std::unexpected(entry.error());
 

@@ -32,6 +32,7 @@ struct Program {
     ElfImage image;
     std::string guest_path;         // what /proc/self/exe and AT_EXECFN say
     std::vector<std::string> argv, envp;
+    std::array<int, 3> stdio = {0, 1, 2};  // host fds the guest gets (copies of) as 0, 1, 2
 };
 
 struct RunLimits {

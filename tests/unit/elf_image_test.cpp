@@ -197,7 +197,7 @@ TEST(elf_image, finds_symbols_by_name_and_address) {
     TestElf e = static_exec();
     add_symbols(e);
     const ElfImage img = parsed(e);
-    ASSERT_EQ(img.symbols.size(), 2u);  // NOTYPE and undefined symbols are skipped
+    ASSERT_EQ(img.symbols.size(), 3u);  // undefined symbols are skipped; assembly labels are kept
     const ElfSymbol* main_sym = find_symbol(img, "main");
     ASSERT_NE(main_sym, nullptr);
     EXPECT_EQ(main_sym->value, 0x401010u);
@@ -206,7 +206,9 @@ TEST(elf_image, finds_symbols_by_name_and_address) {
     const ElfSymbol* counter = find_symbol(img, "counter");
     ASSERT_NE(counter, nullptr);
     EXPECT_FALSE(counter->is_function);
-    EXPECT_EQ(find_symbol(img, "label"), nullptr);
+    const ElfSymbol* label = find_symbol(img, "label");  // an untyped label, as `as` emits for _start
+    ASSERT_NE(label, nullptr);
+    EXPECT_EQ(label->value, 0x401000u);
     EXPECT_EQ(find_symbol(img, "ext"), nullptr);
     EXPECT_EQ(symbol_containing(img, 0x40102f), main_sym);
     EXPECT_EQ(symbol_containing(img, 0x401030), nullptr);
