@@ -65,6 +65,7 @@ std::expected<void, std::string> Kernel::spawn(const Program& program) {
     regs[PTREGS_SS / 8] = kUserDs;
     machine_.kernel_memory().write(p->kernel_stack_top - PTREGS_SIZE, regs, sizeof regs);
     current_ = p.get();
+    user_entry_ = entry->rip;
     if (events_.active()) publish_exec(*p, *entry);
     processes_[p->pid] = std::move(p);
     return {};
@@ -86,16 +87,35 @@ void Kernel::switch_to(Process& p) {
     machine_.set_kernel_stack_top(p.kernel_stack_top);
 }
 
+void Kernel::prepare_boot() {
+    Cpu& cpu = machine_.cpu();
+    switch_to(*current_);
+    cpu.set_reg(Reg::rsp, current_->kernel_stack_top - PTREGS_SIZE);
+    cpu.set_reg(Reg::rdi, machine_.percpu());
+    cpu.set_reg(Reg::rip, machine_.kernel_symbol("startup_64"));
+    booted_ = true;
+}
+
+void Kernel::on_user_entry(uc_engine*, uint64_t, uint32_t, void* user) {
+    auto* k = static_cast<Kernel*>(user);
+    if (k->machine_.cpu().cpl() == 3) {
+        k->pause_requested_ = true;
+        k->machine_.cpu().stop();
+    }
+}
+
+RunResult Kernel::boot() {
+    if (!current_) return {RunResult::Kind::engine_error, 0, 0, {}, "no process to run"};
+    if (booted_) return {RunResult::Kind::engine_error, 0, 0, {}, "already booted"};
+    prepare_boot();
+    Hook at_entry = machine_.cpu().hook_code(on_user_entry, this, user_entry_, user_entry_);
+    return run();  // Kind::paused at the entry point, unless the boot failed
+}
+
 RunResult Kernel::run(const RunLimits& limits) {
     Cpu& cpu = machine_.cpu();
     if (!current_) return {RunResult::Kind::engine_error, 0, 0, {}, "no process to run"};
-    if (!booted_) {
-        switch_to(*current_);
-        cpu.set_reg(Reg::rsp, current_->kernel_stack_top - PTREGS_SIZE);
-        cpu.set_reg(Reg::rdi, machine_.percpu());
-        cpu.set_reg(Reg::rip, machine_.kernel_symbol("startup_64"));
-        booted_ = true;
-    }
+    if (!booted_) prepare_boot();
     using Clock = std::chrono::steady_clock;
     auto deadline = Clock::now() + std::chrono::microseconds(limits.timeout_us);
     uint64_t rip = cpu.reg(Reg::rip);
@@ -119,6 +139,8 @@ RunResult Kernel::run(const RunLimits& limits) {
             continue;
         } else if (err != UC_ERR_OK) {
             return {RunResult::Kind::engine_error, 0, 0, {}, uc_strerror(err)};
+        } else if (std::exchange(pause_requested_, false)) {
+            return {RunResult::Kind::paused, 0, 0, {}, "paused"};
         }
         rip = cpu.reg(Reg::rip);
     }

@@ -258,11 +258,19 @@ const ElfSymbol* find_symbol(const ElfImage& image, std::string_view name) {
     return it == image.symbols.end() ? nullptr : &*it;
 }
 
+// A sized symbol that covers `address`; failing that, the nearest code label
+// at or below it (hand-written assembly labels have size 0), as objdump names
+// addresses `<label+0x2c>`.
 const ElfSymbol* symbol_containing(const ElfImage& image, uint64_t address) {
     auto it = std::ranges::find_if(image.symbols, [address](const ElfSymbol& s) {
         return address >= s.value && address - s.value < s.size;
     });
-    return it == image.symbols.end() ? nullptr : &*it;
+    if (it != image.symbols.end()) return &*it;
+    const ElfSymbol* best = nullptr;
+    for (const ElfSymbol& s : image.symbols) {
+        if (s.size == 0 && s.is_function && s.value <= address && (!best || s.value > best->value)) best = &s;
+    }
+    return best;
 }
 
 }  // namespace sysentry

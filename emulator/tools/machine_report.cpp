@@ -51,7 +51,7 @@ std::string describe_gdt(Machine& m) {
         out += fmt::format("  [{:2}] {:6} {:13} {:016x}  {}\n", i, sel, gdt_entry_name(i), lo,
                            i == 0 ? "the null descriptor" : d.summary());
         if (auto role = gdt_entry_role(i); !role.empty()) out += fmt::format("{:30}{}\n", "", role);
-        if (d.system) ++i;  // 16-byte descriptors take two slots
+        if (d.present && d.system) ++i;  // 16-byte system descriptors take two slots
     }
     return out;
 }
@@ -81,7 +81,14 @@ static std::string flags_list(uint64_t v) {
     return s.empty() ? "none" : s;
 }
 
-std::string describe_msrs(const TransitionModel& model) {
+// "entry_SYSCALL_64" for an address in the guest kernel, else "?".
+static std::string kernel_symbol_at(const Machine& machine, uint64_t address) {
+    const ElfSymbol* s = symbol_containing(machine.kernel_image(), address);
+    if (!s) return "not in the guest kernel";
+    return address == s->value ? s->name : fmt::format("{}+{:#x}", s->name, address - s->value);
+}
+
+std::string describe_msrs(const Machine& machine, const TransitionModel& model) {
     SyscallMsrs m = model.msrs();
     std::string out = "SYSCALL MSRs, as the guest's syscall_init wrote them with wrmsr:\n";
     out += fmt::format("  STAR         = {:#018x}\n", m.star);
@@ -89,15 +96,18 @@ std::string describe_msrs(const TransitionModel& model) {
                        uint16_t(m.star >> 32), m.syscall_cs(), m.syscall_ss());
     out += fmt::format("    [63:48] = {:#06x}: SYSRET loads CS = {:#06x} (+16|3) and SS = {:#06x} (+8|3), CPL 3\n",
                        m.sysret_base(), m.sysret_cs(), m.sysret_ss());
-    out += fmt::format("  LSTAR        = {:#018x}  RIP after a 64-bit SYSCALL: entry_SYSCALL_64\n", m.lstar);
-    out += fmt::format("  CSTAR        = {:#018x}  RIP after SYSCALL from 32-bit code: entry_SYSCALL_compat\n", m.cstar);
+    out += fmt::format("  LSTAR        = {:#018x}  RIP after a 64-bit SYSCALL: {}\n", m.lstar,
+                       kernel_symbol_at(machine, m.lstar));
+    out += fmt::format("  CSTAR        = {:#018x}  RIP after SYSCALL from 32-bit code: {}\n", m.cstar,
+                       kernel_symbol_at(machine, m.cstar));
     out += fmt::format("  SYSCALL_MASK = {:#018x}  RFLAGS bits SYSCALL clears: {}\n", m.syscall_mask,
                        flags_list(m.syscall_mask));
     out += fmt::format("  EFER         = {:#018x}  SCE={} (SYSCALL enabled) LME={} LMA={}\n", m.efer,
                        int(m.sce()), int(bool(m.efer & kEferLme)), int(bool(m.efer & kEferLma)));
     out += "                 (the engine drops SCE; sysentry records it when the guest writes EFER)\n";
-    out += fmt::format("  SYSENTER_CS/ESP/EIP = {:#x} / {:#x} / {:#x}  (SYSENTER: #UD in 64-bit mode on AMD)\n",
-                       m.sysenter_cs, m.sysenter_esp, m.sysenter_eip);
+    out += fmt::format("  SYSENTER_CS/ESP/EIP = {:#x} / {:#x} / {:#x} ({})\n", m.sysenter_cs, m.sysenter_esp,
+                       m.sysenter_eip, kernel_symbol_at(machine, m.sysenter_eip));
+    out += "                 (SYSENTER is #UD in 64-bit mode on AMD; Linux still programs it for 32-bit tasks)\n";
     out += fmt::format("  GS_BASE = {:#x}, KERNEL_GS_BASE = {:#x}  (swapgs exchanges them)\n", m.gs_base,
                        m.kernel_gs_base);
     return out;
@@ -105,9 +115,9 @@ std::string describe_msrs(const TransitionModel& model) {
 
 std::string explain_modern_linux() {
     return "Where today's Linux differs from the seed's syscall_init:\n"
-           "  - Since Linux 6.9, syscall_init() writes only STAR; LSTAR, CSTAR, the SYSENTER MSRs and\n"
-           "    SYSCALL_MASK moved to idt_syscall_init(), which FRED systems skip entirely: with FRED,\n"
-           "    SYSCALL enters through the FRED entry point and the MSRs above are not used.\n"
+           "  - Recent kernels keep only the STAR write in syscall_init(); LSTAR, CSTAR, the SYSENTER MSRs\n"
+           "    and SYSCALL_MASK moved to idt_syscall_init(), which is skipped when the CPU has FRED:\n"
+           "    with FRED, SYSCALL enters through the FRED entry point and those MSRs are not used.\n"
            "  - Modern kernels mask many more flags on entry: CF|PF|AF|ZF|SF|TF|IF|DF|OF|IOPL|NT|RF|AC|ID\n"
            "    = 0x257fd5, where the seed masks TF|DF|IF|IOPL|AC|NT = 0x47700.\n"
            "  - entry_SYSCALL_64 now also switches CR3 for page-table isolation (KPTI) and clears\n"

@@ -1,6 +1,7 @@
 // The sysentry command line: one function per subcommand, each returning the
 // process exit status. main() only parses and dispatches.
 #pragma once
+#include <expected>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,5 +22,14 @@ int run_command(const RunOptions& options);
 int info_command(bool explain);
 int table_command(const std::string& query);
 int demo_command();
+
+}  // namespace sysentry::cli
+
+namespace sysentry {
+struct Program;
+namespace cli {
+// The seed example embedded in the binary: the demo, and what `info` boots.
+std::expected<Program, std::string> builtin_demo_program();
+}
 
 }  // namespace sysentry::cli

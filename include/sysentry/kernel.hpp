@@ -40,7 +40,7 @@ struct RunLimits {
 };
 
 struct RunResult {
-    enum class Kind { exited, killed, oops, limit, engine_error } kind;
+    enum class Kind { exited, killed, oops, limit, paused, engine_error } kind;
     int exit_code = 0;              // exited
     int signal = 0;                 // killed
     std::optional<Fault> fault;     // killed by a fault, or oops
@@ -60,7 +60,9 @@ public:
 
     // Creates the first process from `program` (execve's work, without a caller).
     std::expected<void, std::string> spawn(const Program& program);
-    // Boots (startup_64, syscall_init, IRET to the entry point) and runs to the end.
+    // Boots (startup_64, syscall_init, IRET to the entry point) and stops at the
+    // program's first instruction, in ring 3. run() boots first if needed.
+    RunResult boot();
     RunResult run(const RunLimits& limits = {});
 
     Machine& machine() { return machine_; }
@@ -87,6 +89,8 @@ private:
     std::optional<RunResult> handle_fault(const Fault& f);
     void switch_to(Process& p);
     void publish_exec(Process& p, const UserEntry& e);
+    void prepare_boot();
+    static void on_user_entry(uc_engine*, uint64_t, uint32_t, void*);
     std::string oops_report(const Fault& f);
 
     Machine& machine_;
@@ -102,6 +106,8 @@ private:
     int64_t virtual_ns_ = 0;
     std::optional<Fault> last_fault_;
     bool booted_ = false;
+    uint64_t user_entry_ = 0;
+    bool pause_requested_ = false;
 };
 
 // Loads `program` into `p`: VMAs for the segments, the stack with argv/envp/auxv, the break.

@@ -11,7 +11,7 @@ class TransitionModel;
 std::string describe_gdt(Machine& machine);
 std::string describe_tss(Machine& machine);
 std::string describe_idt_entry(Machine& machine, unsigned vector);
-std::string describe_msrs(const TransitionModel& model);
+std::string describe_msrs(const Machine& machine, const TransitionModel& model);
 std::string explain_modern_linux();  // where today's kernels differ from the seed's syscall_init
 
 }  // namespace sysentry

@@ -70,6 +70,7 @@ private:
     static void on_landing(uc_engine*, uint64_t, uint32_t, void*);
     static void on_sysret_site(uc_engine*, uint64_t, uint32_t, void*);
     static void on_wrmsr_site(uc_engine*, uint64_t, uint32_t, void*);
+    static void on_iret_site(uc_engine*, uint64_t, uint32_t, void*);
     static void on_out(uc_engine*, uint32_t port, int size, uint32_t value, void*);
     static void on_interrupt(uc_engine*, uint32_t intno, void*);
     static bool on_invalid(uc_engine*, void*);

@@ -656,6 +656,9 @@ int64_t sys_fcntl(SyscallContext& ctx) {
     }
     if (path_only) return -EBADF;
     switch (cmd) {
+    // Nobody ever set an owner or a signal (F_SETOWN* is not modelled).
+    case F_GETOWN: case F_GETSIG: return 0;
+    case F_GETOWN_EX: return put_user(ctx, arg, f_owner_ex{F_OWNER_TID, 0});
     case F_SETFL: return fcntl_setfl(*f, int(arg));
     case F_GETPIPE_SZ: case F_SETPIPE_SZ: case F_ADD_SEALS: case F_GET_SEALS: {
         int r = ::fcntl(f->host_fd, cmd, int(arg));
@@ -758,13 +761,24 @@ int64_t sys_renameat2(SyscallContext& ctx) {
     return do_renameat2(ctx, ctx.iarg(0), ctx.arg(1), ctx.iarg(2), ctx.arg(3), unsigned(ctx.arg(4)));
 }
 
+// linkat(fd, "", ..., AT_EMPTY_PATH) links the object the fd names (Linux
+// 6.10+ allows it to the fd's opener). Done through the object's current
+// name, so a file without one (unlinked, O_TMPFILE) gives -ENOENT.
+std::expected<std::string, int> linkable_name_of(SyscallContext& ctx, int dirfd) {
+    if (dirfd == kAtFdcwd) return std::unexpected(-EPERM);  // the cwd: a directory
+    OpenFile* f = ctx.process.fds.get(dirfd);
+    if (!f) return std::unexpected(-EBADF);
+    auto st = host_fstat(f->host_fd);
+    if (!st) return std::unexpected(st.error());
+    if (S_ISDIR(st->st_mode)) return std::unexpected(-EPERM);
+    return ctx.kernel.fs().guest_path_of(f->host_fd);
+}
+
 int64_t do_linkat(SyscallContext& ctx, int olddir, uint64_t oldpath, int newdir, uint64_t newpath, int flags) {
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
     auto old_name = copy_path(user(ctx), oldpath, flags & AT_EMPTY_PATH);
     if (!old_name) return old_name.error();
-    // Linking an fd itself needs CAP_DAC_READ_SEARCH, which the guest lacks.
-    if (old_name->empty()) return -ENOENT;
-    auto from = at_path(ctx, olddir, *old_name);
+    auto from = old_name->empty() ? linkable_name_of(ctx, olddir) : at_path(ctx, olddir, *old_name);
     if (!from) return from.error();
     auto to = user_path_at(ctx, newdir, newpath);
     if (!to) return to.error();
@@ -887,7 +901,7 @@ int64_t sys_pipe(SyscallContext& ctx) { return do_pipe2(ctx, ctx.arg(0), 0); }
 int64_t sys_pipe2(SyscallContext& ctx) { return do_pipe2(ctx, ctx.arg(0), ctx.iarg(1)); }
 
 constexpr std::string_view kFcntlNote =
-    "F_GETOWN/F_SETOWN/F_SETSIG/leases/notify and FASYNC not modelled; i386 record locks -EINVAL";
+    "F_SETOWN*/F_SETSIG/leases/notify and FASYNC not modelled; i386 record locks -EINVAL";
 constexpr std::string_view kIoctlNote =
     "only TCGETS, TIOCGWINSZ, TIOCGPGRP, FIONREAD, FIONBIO, FIOCLEX, FIONCLEX; others -ENOTTY";
 
@@ -933,7 +947,7 @@ const ServiceRow kFileServices[] = {
     {"renameat", sys_renameat, Support::full, "", true},
     {"renameat2", sys_renameat2, Support::full, "", true},
     {"link", sys_link, Support::full, "", true},
-    {"linkat", sys_linkat, Support::partial, "AT_EMPTY_PATH with an empty path: -ENOENT (no capabilities)", true},
+    {"linkat", sys_linkat, Support::partial, "AT_EMPTY_PATH on an unlinked file (O_TMPFILE): -ENOENT", true},
     {"symlink", sys_symlink, Support::full, "", true},
     {"symlinkat", sys_symlinkat, Support::full, "", true},
     {"chmod", sys_chmod, Support::full, "", true},

@@ -147,13 +147,18 @@ int64_t sys_clock_nanosleep(SyscallContext& ctx) {
     int id = ctx.iarg(0), flags = ctx.iarg(1);
     auto clock = lookup_clock(ctx.process, id);
     if (!clock) return -EINVAL;
-    if (clock->kind == ClockKind::raw || clock->kind == ClockKind::coarse) return -EOPNOTSUPP;  // no nsleep
+    // These k_clocks have no nsleep (CLOCK_THREAD_CPUTIME_ID, unlike a
+    // MAKE_THREAD_CPUCLOCK id, is one of them).
+    bool no_nsleep = clock->kind == ClockKind::raw || clock->kind == ClockKind::coarse ||
+                     id == CLOCK_THREAD_CPUTIME_ID;
+    if (no_nsleep) return -EOPNOTSUPP;
     auto req = read_timespec(ctx, ctx.arg(2));
     if (!req) return -EFAULT;
     if (!timespec_valid(*req)) return -EINVAL;
     if (clock->kind == ClockKind::cpu_thread) return -EINVAL;  // posix_cpu_nsleep on one's own thread
     if (clock->kind == ClockKind::cpu_process) {
-        // A lone thread's own CPU clock never advances while it sleeps.
+        // A lone thread's own CPU clock never advances while it sleeps: Linux
+        // would block forever, which helps no one.
         ctx.kernel.warn("clock_nanosleep on a process CPU clock is not modelled: returning -EINVAL");
         return -EINVAL;
     }

@@ -45,6 +45,8 @@ void TransitionModel::scan_kernel_text() {
                 hooks_.push_back(cpu_.hook_code(on_sysret_site, this, i.address, i.address));
             else if (i.id == X86_INS_WRMSR)
                 hooks_.push_back(cpu_.hook_code(on_wrmsr_site, this, i.address, i.address));
+            else if (i.id == X86_INS_IRETQ && i.address != carrier_iret_)
+                hooks_.push_back(cpu_.hook_code(on_iret_site, this, i.address, i.address));
         }
     }
 }
@@ -206,6 +208,22 @@ void TransitionModel::on_wrmsr_site(uc_engine*, uint64_t, uint32_t, void* user) 
     TransitionModel& m = self(user);
     if (m.cpu_.cpl() == 0 && uint32_t(m.cpu_.reg(Reg::rcx)) == kMsrEfer)
         m.sce_ = m.cpu_.reg(Reg::rax) & kEferSce;
+}
+
+// ---- iretq in the guest kernel: the engine performs it; the model reports it ----
+void TransitionModel::on_iret_site(uc_engine*, uint64_t, uint32_t, void* user) {
+    TransitionModel& m = self(user);
+    if (!m.events_.active() || m.cpu_.cpl() != 0) return;
+    RegisterFile before = m.registers(), after = before;
+    uint64_t frame[5] = {};  // rip, cs, rflags, rsp, ss
+    m.machine_.kernel_memory().read(before.rsp, frame, sizeof frame);
+    after.rip = frame[0];
+    after.cs = uint16_t(frame[1]);
+    after.rflags = frame[2];
+    after.rsp = frame[3];
+    after.ss = uint16_t(frame[4]);
+    after.cpl = after.cs & 3;
+    m.events_.publish(TransitionEvent{TransitionKind::iret, before, after, 0});
 }
 
 // ---- the dispatch instruction ----

@@ -1,0 +1,38 @@
+// `sysentry info`: boot the machine to the first user instruction and describe it.
+#include <fmt/format.h>
+
+#include "sysentry/cli.hpp"
+#include "sysentry/exit_status.hpp"
+#include "sysentry/machine_report.hpp"
+#include "sysentry/session.hpp"
+
+namespace sysentry::cli {
+
+int info_command(bool explain) {
+    auto program = builtin_demo_program();
+    auto session = Session::create({});
+    if (!program || !session) {
+        fmt::print(stderr, "sysentry: {}\n", !program ? program.error() : session.error());
+        return kExitUsageStatus;
+    }
+    Session& s = **session;
+    if (auto r = s.kernel().spawn(*program); !r) {
+        fmt::print(stderr, "sysentry: {}\n", r.error());
+        return kExitUsageStatus;
+    }
+    RunResult booted = s.kernel().boot();
+    if (booted.kind != RunResult::Kind::paused) {
+        fmt::print(stderr, "sysentry: the machine did not boot: {}\n", booted.detail);
+        return kExitUsageStatus;
+    }
+    RegisterFile r = s.kernel().transitions().registers();
+    fmt::print("sysentry booted: startup_64 ran syscall_init at CPL 0, then IRET entered ring 3.\n");
+    fmt::print("Now at the program's first instruction: RIP={:#x} CS={:#06x} SS={:#06x} CPL={} RSP={:#x}\n\n",
+               r.rip, r.cs, r.ss, r.cpl, r.rsp);
+    fmt::print("{}\n{}\n{}\n{}", describe_gdt(s.machine()), describe_tss(s.machine()),
+               describe_msrs(s.machine(), s.kernel().transitions()), describe_idt_entry(s.machine(), 0x80));
+    if (explain) fmt::print("\n{}", explain_modern_linux());
+    return 0;
+}
+
+}  // namespace sysentry::cli
