@@ -66,7 +66,7 @@ std::expected<void, std::string> Kernel::spawn(const Program& program) {
     machine_.kernel_memory().write(p->kernel_stack_top - PTREGS_SIZE, regs, sizeof regs);
     current_ = p.get();
     user_entry_ = entry->rip;
-    if (events_.active()) publish_exec(*p, *entry);
+    if (events_.wants(kSyscalls)) publish_exec(*p, *entry);
     processes_[p->pid] = std::move(p);
     return {};
 }
@@ -153,7 +153,7 @@ std::optional<RunResult> Kernel::handle_fault(const Fault& f) {
         return RunResult{RunResult::Kind::oops, 0, 0, f, oops_report(f)};
     }
     int sig = exception_info(f.vector).signal;
-    if (events_.active()) {
+    if (events_.wants(kFaults)) {
         bool present = f.vector == kPageFault && current_->mm.present(f.cr2);
         FaultSiginfo si = fault_siginfo(f.vector, f.rip, f.cr2, present);
         events_.publish(FaultEvent{current_->pid, f.vector, f.rip, f.cr2, 3, sig, si.code, si.addr});
@@ -170,7 +170,7 @@ bool Kernel::user_page_fault(uint64_t address) {
 void Kernel::exit_process(Process& p, ProcessExit how) {
     if (p.exit) return;
     p.exit = how;
-    if (events_.active()) events_.publish(ProcessExitEvent{p.pid, how.code, how.signal});
+    if (events_.wants(kExits)) events_.publish(ProcessExitEvent{p.pid, how.code, how.signal});
     machine_.cpu().stop();
 }
 
@@ -211,34 +211,43 @@ void Kernel::fill_random(void* buf, size_t len) {
 }
 
 // ---- system call dispatch ----
-static uint64_t ptreg(const PagedMemory& mem, uint64_t regs, unsigned offset) {
-    return mem.read_value<uint64_t>(regs + offset).value_or(0);
+// The pt_regs the stub built, or nullptr when `regs` does not name one in
+// kernel memory (only a broken guest kernel passes such a pointer).
+PtRegs* Kernel::pt_regs_at(uint64_t regs) {
+    size_t run = 0;
+    uint8_t* p = machine_.kernel_ranges().host(regs, &run);
+    if (!p || run < sizeof(PtRegs) || (regs & 7)) return nullptr;
+    return reinterpret_cast<PtRegs*>(p);
 }
 
 void Kernel::do_syscall_64(uint64_t regs, int64_t nr) {
-    auto mem = machine_.kernel_memory();
-    std::array<uint64_t, 6> args = {ptreg(mem, regs, PTREGS_RDI), ptreg(mem, regs, PTREGS_RSI),
-                                    ptreg(mem, regs, PTREGS_RDX), ptreg(mem, regs, PTREGS_R10),
-                                    ptreg(mem, regs, PTREGS_R8),  ptreg(mem, regs, PTREGS_R9)};
+    PtRegs* r = pt_regs_at(regs);
+    if (!r) return bad_regs(regs);
+    std::array<uint64_t, 6> args = {r->di, r->si, r->dx, r->r10, r->r8, r->r9};
     bool x32 = uint64_t(nr) & kX32SyscallBit;
-    dispatch(regs, x32 ? SyscallAbi::x32 : SyscallAbi::x86_64, x32 ? nr & ~int64_t(kX32SyscallBit) : nr,
-             args);
+    dispatch(*r, x32 ? SyscallAbi::x32 : SyscallAbi::x86_64, x32 ? nr & ~int64_t(kX32SyscallBit) : nr, args);
 }
 
 // int $0x80: the i386 table, arguments from ebx, ecx, edx, esi, edi, ebp truncated to 32 bits.
 void Kernel::do_int80_syscall_32(uint64_t regs, uint32_t nr) {
-    auto mem = machine_.kernel_memory();
-    std::array<uint64_t, 6> args;
-    unsigned offsets[6] = {PTREGS_RBX, PTREGS_RCX, PTREGS_RDX, PTREGS_RSI, PTREGS_RDI, PTREGS_RBP};
-    for (int i = 0; i < 6; ++i) args[i] = uint32_t(ptreg(mem, regs, offsets[i]));
-    dispatch(regs, SyscallAbi::i386, nr, args);
+    PtRegs* r = pt_regs_at(regs);
+    if (!r) return bad_regs(regs);
+    std::array<uint64_t, 6> args = {uint32_t(r->bx), uint32_t(r->cx), uint32_t(r->dx),
+                                    uint32_t(r->si), uint32_t(r->di), uint32_t(r->bp)};
+    dispatch(*r, SyscallAbi::i386, nr, args);
 }
 
-void Kernel::dispatch(uint64_t regs, SyscallAbi abi, int64_t nr, const std::array<uint64_t, 6>& args) {
+void Kernel::bad_regs(uint64_t regs) {
+    uint64_t rip = machine_.cpu().reg(Reg::rip);
+    transitions_.raise({kGeneralProtection, rip, 0, 0,
+                        fmt::format("the entry stub passed {:#x} as pt_regs, which is not kernel memory", regs)});
+}
+
+void Kernel::dispatch(PtRegs& regs, SyscallAbi abi, int64_t nr, const std::array<uint64_t, 6>& args) {
     Process& p = *current_;
     const SupportStatus st = dispatcher_.lookup(abi, nr);
     const std::string_view name = st.entry ? st.entry->name : std::string_view{};
-    if (events_.active()) events_.publish(SyscallEntryEvent{p.pid, abi, nr, name, args, &p.mm});
+    if (events_.wants(kSyscalls)) events_.publish(SyscallEntryEvent{p.pid, abi, nr, name, args, &p.mm});
     SyscallContext ctx{*this, p, abi, args, regs};
     int64_t ret = -ENOSYS;
     if (st.service) {
@@ -248,8 +257,8 @@ void Kernel::dispatch(uint64_t regs, SyscallAbi abi, int64_t nr, const std::arra
                          name.empty() ? "?" : name, to_string(abi), nr));
     }
     if (abi == SyscallAbi::i386) ret = int64_t(int32_t(ret));  // eax only: sign-extended into pt_regs
-    if (!ctx.exit) machine_.kernel_memory().write_value<uint64_t>(regs + PTREGS_RAX, uint64_t(ret));
-    if (events_.active())
+    if (!ctx.exit) regs.ax = uint64_t(ret);
+    if (events_.wants(kSyscalls))
         events_.publish(SyscallExitEvent{p.pid, abi, nr, name, args, ret, !ctx.exit, &p.mm});
     if (ctx.exit) exit_process(p, ProcessExit{ctx.exit->code, ctx.exit->signal});
 }

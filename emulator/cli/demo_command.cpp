@@ -55,8 +55,8 @@ int demo_command() {
     }
     StracePrinter tracer(stderr);
     TransitionTally tally;
-    (*session)->events().subscribe(&tracer);
-    (*session)->events().subscribe(&tally);
+    (*session)->events().subscribe(&tracer, kSyscalls | kFaults | kExits);
+    (*session)->events().subscribe(&tally, kTransitions);
     fmt::print(stderr, "{}", kIntroduction);
     if (auto r = (*session)->kernel().spawn(*program); !r) {
         fmt::print(stderr, "sysentry: {}\n", r.error());

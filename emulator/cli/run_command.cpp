@@ -54,7 +54,7 @@ int run_command(const RunOptions& o) {
     }
     Session& s = **session;
     WarningPrinter warnings;
-    s.events().subscribe(&warnings);
+    s.events().subscribe(&warnings, kWarnings);
 
     FILE* trace_out = stderr;
     if (o.trace_file && !(trace_out = std::fopen(o.trace_file->c_str(), "w"))) {
@@ -64,7 +64,7 @@ int run_command(const RunOptions& o) {
     std::optional<StracePrinter> tracer;
     if (o.trace || o.trace_file) {
         tracer.emplace(trace_out);
-        s.events().subscribe(&*tracer);
+        s.events().subscribe(&*tracer, kSyscalls | kFaults | kExits);
     }
     if (auto r = s.kernel().spawn(*program); !r) {
         fmt::print(stderr, "sysentry: {}: {}\n", o.program, r.error());

@@ -44,6 +44,19 @@ uint64_t Cpu::reg(Reg r) const {
 
 void Cpu::set_reg(Reg r, uint64_t v) { check(uc_reg_write(uc_.get(), int(r), &v), "uc_reg_write"); }
 
+void Cpu::read_batch(const int* ids, uint64_t* out, size_t n) const {
+    void* ptrs[32];
+    for (size_t i = 0; i < n; ++i) ptrs[i] = &out[i];
+    check(uc_reg_read_batch(uc_.get(), const_cast<int*>(ids), ptrs, int(n)), "uc_reg_read_batch");
+}
+
+void Cpu::write_batch(const int* ids, const uint64_t* in, size_t n) {
+    const void* ptrs[32];
+    for (size_t i = 0; i < n; ++i) ptrs[i] = &in[i];
+    check(uc_reg_write_batch(uc_.get(), const_cast<int*>(ids), const_cast<void* const*>(ptrs), int(n)),
+          "uc_reg_write_batch");
+}
+
 uint64_t Cpu::msr(uint32_t id) const {
     uc_x86_msr m{id, 0};
     check(uc_reg_read(uc_.get(), UC_X86_REG_MSR, &m), "rdmsr");

@@ -2,6 +2,7 @@
 // run call; nothing here knows about the kernel model.
 #pragma once
 #include <cstdint>
+#include <array>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -49,6 +50,15 @@ public:
 
     uint64_t reg(Reg r) const;
     void set_reg(Reg r, uint64_t v);
+    // Several registers in one engine call (the syscall path reads and writes a handful).
+    template <size_t N> std::array<uint64_t, N> regs(const std::array<Reg, N>& which) const {
+        std::array<uint64_t, N> out{};
+        read_batch(reinterpret_cast<const int*>(which.data()), out.data(), N);
+        return out;
+    }
+    template <size_t N> void set_regs(const std::array<Reg, N>& which, const std::array<uint64_t, N>& values) {
+        write_batch(reinterpret_cast<const int*>(which.data()), values.data(), N);
+    }
     uint64_t msr(uint32_t id) const;
     void set_msr(uint32_t id, uint64_t v);
     void set_table_register(int uc_reg, uint64_t base, uint32_t limit, uint16_t selector = 0,
@@ -87,6 +97,8 @@ public:
     uc_engine* engine() const { return uc_.get(); }
 
 private:
+    void read_batch(const int* ids, uint64_t* out, size_t n) const;
+    void write_batch(const int* ids, const uint64_t* in, size_t n);
     struct Close { void operator()(uc_engine* uc) const noexcept { uc_close(uc); } };
     struct FreeContext { void operator()(uc_context* c) const noexcept { uc_context_free(c); } };
     std::unique_ptr<uc_engine, Close> uc_;

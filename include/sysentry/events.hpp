@@ -75,6 +75,16 @@ struct WarningEvent {
 using Event = std::variant<TransitionEvent, SyscallEntryEvent, SyscallExitEvent, FaultEvent,
                            ProcessExitEvent, WarningEvent>;
 
+// What a sink wants to hear; the model builds an event only if someone does.
+enum EventInterest : unsigned {
+    kTransitions = 1u << 0,
+    kSyscalls = 1u << 1,
+    kFaults = 1u << 2,
+    kExits = 1u << 3,
+    kWarnings = 1u << 4,
+    kEverything = ~0u,
+};
+
 class EventSink {
 public:
     virtual ~EventSink() = default;
@@ -83,15 +93,37 @@ public:
 
 class EventBus {
 public:
-    void subscribe(EventSink* sink) { sinks_.push_back(sink); }
-    void unsubscribe(EventSink* sink) { std::erase(sinks_, sink); }
-    bool active() const { return !sinks_.empty(); }
+    void subscribe(EventSink* sink, unsigned interest = kEverything) {
+        sinks_.push_back({sink, interest});
+        recompute();
+    }
+    void unsubscribe(EventSink* sink) {
+        std::erase_if(sinks_, [sink](const Entry& e) { return e.sink == sink; });
+        recompute();
+    }
+    // The one check on the hot paths: is anyone listening for this kind?
+    bool wants(unsigned interest) const { return (wanted_ & interest) != 0; }
     void publish(const Event& e) const {
-        for (EventSink* s : sinks_) s->on_event(e);
+        unsigned kind = interest_of(e);
+        for (const Entry& s : sinks_)
+            if (s.interest & kind) s.sink->on_event(e);
     }
 
 private:
-    std::vector<EventSink*> sinks_;
+    struct Entry {
+        EventSink* sink;
+        unsigned interest;
+    };
+    static unsigned interest_of(const Event& e) {
+        constexpr unsigned kByIndex[] = {kTransitions, kSyscalls, kSyscalls, kFaults, kExits, kWarnings};
+        return kByIndex[e.index()];
+    }
+    void recompute() {
+        wanted_ = 0;
+        for (const Entry& s : sinks_) wanted_ |= s.interest;
+    }
+    std::vector<Entry> sinks_;
+    unsigned wanted_ = 0;
 };
 
 }  // namespace sysentry

@@ -15,6 +15,7 @@
 #include "sysentry/elf_image.hpp"
 #include "sysentry/events.hpp"
 #include "sysentry/process.hpp"
+#include "sysentry/pt_regs.hpp"
 #include "sysentry/sandbox_fs.hpp"
 #include "sysentry/transition_model.hpp"
 
@@ -84,7 +85,9 @@ public:
     bool user_page_fault(uint64_t address) override;
 
 private:
-    void dispatch(uint64_t regs, SyscallAbi abi, int64_t nr, const std::array<uint64_t, 6>& args);
+    void dispatch(PtRegs& regs, SyscallAbi abi, int64_t nr, const std::array<uint64_t, 6>& args);
+    PtRegs* pt_regs_at(uint64_t regs);
+    void bad_regs(uint64_t regs);
     std::optional<RunResult> handle_stop();
     std::optional<RunResult> handle_fault(const Fault& f);
     void switch_to(Process& p);

@@ -17,13 +17,14 @@ class Kernel;
 struct Process;
 class Cpu;
 class AddressSpace;
+struct PtRegs;
 
 struct SyscallContext {
     Kernel& kernel;
     Process& process;
     SyscallAbi abi;
     std::array<uint64_t, 6> args;  // already truncated to 32 bits for i386
-    uint64_t regs;                 // guest address of pt_regs
+    PtRegs& regs;                  // the caller's saved registers (execve and rt_sigreturn rewrite them)
     struct Exit { int code = 0, signal = 0; };
     std::optional<Exit> exit;      // set by exit/exit_group: the call does not return
 

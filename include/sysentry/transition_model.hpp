@@ -79,7 +79,6 @@ private:
     void land();
     void sysret_instruction(bool from_hook);
     void software_interrupt(uint8_t vector);
-    void enter_through_carrier(PendingEntry entry);
     void publish_transition(TransitionKind kind, const RegisterFile& before, uint8_t vector = 0);
     bool is_sysretq_at(uint64_t rip) const;
     void scan_kernel_text();
@@ -93,6 +92,7 @@ private:
     std::optional<Fault> fault_;
     std::optional<uint64_t> resume_;
     uint64_t carrier_call_, carrier_landing_, carrier_iret_;
+    uint64_t* carrier_frame_;
     std::vector<Hook> hooks_;
 };
 

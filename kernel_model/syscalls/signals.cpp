@@ -108,7 +108,7 @@ int64_t sys_rt_sigpending(SyscallContext& ctx) {
 }
 
 uint64_t user_sp(SyscallContext& ctx) {
-    return ctx.kernel.machine().kernel_memory().read_value<uint64_t>(ctx.regs + PTREGS_RSP).value_or(0);
+    return ctx.regs.sp;
 }
 
 bool on_sig_stack(const AltStack& alt, uint64_t sp) {

@@ -2,6 +2,8 @@
 
 #include <capstone/capstone.h>
 
+#include <cstring>
+
 #include "sysentry/descriptors.hpp"
 #include "sysentry/disassembler.hpp"
 #include "sysentry/kernel_abi.h"
@@ -23,6 +25,9 @@ TransitionModel::TransitionModel(Machine& machine, EventBus& events, SyscallDisp
     carrier_call_ = machine.kernel_symbol("sysentry_carrier_call");
     carrier_landing_ = machine.kernel_symbol("sysentry_carrier_landing");
     carrier_iret_ = machine.kernel_symbol("sysentry_carrier_iret");
+    // The per-CPU carrier frame, as a host pointer: written on every SYSRET.
+    carrier_frame_ = reinterpret_cast<uint64_t*>(
+        machine.kernel_ranges().host(machine.percpu() + PCPU_CARRIER_FRAME));
     hooks_.push_back(cpu_.hook_syscall(on_syscall, this));
     hooks_.push_back(cpu_.hook_code(on_landing, this, carrier_landing_, carrier_landing_));
     hooks_.push_back(cpu_.hook_out(on_out, this));
@@ -89,27 +94,20 @@ void TransitionModel::raise(Fault f) {
 void TransitionModel::on_syscall(uc_engine*, void* user) { self(user).syscall_instruction(); }
 
 void TransitionModel::syscall_instruction() {
-    const uint64_t rip = cpu_.reg(Reg::rip);
+    const auto [rip, rsp, rflags] = cpu_.regs<3>({Reg::rip, Reg::rsp, Reg::rflags});
     if (!sce_) {  // IF (CS.L ≠ 1) or (IA32_EFER.SCE ≠ 1) THEN #UD
         // The engine will still step past the instruction; the fault reports where it was.
         return raise({kInvalidOpcode, rip, 0, cpu_.cpl(), "SYSCALL with EFER.SCE clear"});
     }
-    PendingEntry entry{PendingEntry::Kind::syscall, cpu_.reg(Reg::rsp), 0, 0, 0, 0, {}};
-    if (events_.active()) entry.before = registers();
-    const uint64_t rflags = cpu_.reg(Reg::rflags);
+    PendingEntry entry{PendingEntry::Kind::syscall, rsp, 0, 0, 0, 0, {}};
+    if (events_.wants(kTransitions)) entry.before = registers();
     const uint64_t mask = cpu_.msr(kMsrSyscallMask);
-    cpu_.set_reg(Reg::rcx, rip + kSyscallLength);           // RCX <- RIP of the next instruction
-    cpu_.set_reg(Reg::r11, rflags & ~kFlagRf);              // R11 <- RFLAGS with RF cleared
-    cpu_.set_reg(Reg::rflags, rflags & ~(mask | kFlagRf));  // RFLAGS &= ~(SYSCALL_MASK | RF)
-    enter_through_carrier(entry);
-}
-
-// Sends ring 3 through the carrier gate; `land` finishes the entry at CPL 0.
-void TransitionModel::enter_through_carrier(PendingEntry entry) {
     pending_ = entry;
-    uint64_t target = carrier_call_;
-    if (entry.kind == PendingEntry::Kind::syscall) target -= kSyscallLength;
-    cpu_.set_reg(Reg::rip, target);
+    cpu_.set_regs<4>({Reg::rcx, Reg::r11, Reg::rflags, Reg::rip},
+                     {rip + kSyscallLength,             // RCX <- RIP of the next instruction
+                      rflags & ~kFlagRf,                // R11 <- RFLAGS with RF cleared
+                      rflags & ~(mask | kFlagRf),       // RFLAGS &= ~(SYSCALL_MASK | RF)
+                      carrier_call_ - kSyscallLength}); // through the carrier; the engine adds 2
 }
 
 void TransitionModel::on_landing(uc_engine*, uint64_t, uint32_t, void* user) { self(user).land(); }
@@ -124,12 +122,14 @@ void TransitionModel::land() {
     }
     PendingEntry e = *std::exchange(pending_, std::nullopt);
     if (e.kind == PendingEntry::Kind::syscall) {
-        const SyscallMsrs m = msrs();
-        cpu_.set_reg(Reg::cs, m.syscall_cs());  // CS <- STAR[47:32] & ~3
-        cpu_.set_reg(Reg::ss, m.syscall_ss());  // SS <- STAR[47:32] + 8
-        cpu_.set_reg(Reg::rsp, e.user_rsp);     // SYSCALL leaves RSP alone
-        cpu_.set_reg(Reg::rip, m.lstar);        // RIP <- LSTAR
-        if (events_.active()) publish_transition(TransitionKind::syscall, e.before);
+        SyscallMsrs m{};
+        m.star = cpu_.msr(kMsrStar);
+        cpu_.set_regs<4>({Reg::cs, Reg::ss, Reg::rsp, Reg::rip},
+                         {m.syscall_cs(),             // CS <- STAR[47:32] & ~3
+                          m.syscall_ss(),             // SS <- STAR[47:32] + 8
+                          e.user_rsp,                 // SYSCALL leaves RSP alone
+                          cpu_.msr(kMsrLstar)});      // RIP <- LSTAR
+        if (events_.wants(kTransitions)) publish_transition(TransitionKind::syscall, e.before);
         return;
     }
     // An interrupt from ring 3: an IRET frame on the TSS.RSP0 stack, SS null.
@@ -141,7 +141,7 @@ void TransitionModel::land() {
     machine_.kernel_memory().write(top, frame, sizeof frame);
     cpu_.set_reg(Reg::rsp, top);
     cpu_.set_reg(Reg::rip, e.handler);
-    if (events_.active()) publish_transition(TransitionKind::interrupt, e.before, e.vector);
+    if (events_.wants(kTransitions)) publish_transition(TransitionKind::interrupt, e.before, e.vector);
 }
 
 // ---- SYSRET (SDM vol. 2B, "SYSRET") ----
@@ -150,31 +150,30 @@ void TransitionModel::on_sysret_site(uc_engine*, uint64_t, uint32_t, void* user)
 }
 
 void TransitionModel::sysret_instruction(bool from_hook) {
-    const uint64_t rip = cpu_.reg(Reg::rip);
-    const unsigned cpl = cpu_.cpl();
+    const auto [rip, cs, rcx, r11, rsp] = cpu_.regs<5>({Reg::rip, Reg::cs, Reg::rcx, Reg::r11, Reg::rsp});
+    const unsigned cpl = cs & 3;
     if (!sce_) return raise({kInvalidOpcode, rip, 0, cpl, "SYSRET with EFER.SCE clear"});
     if (cpl != 0) return raise({kGeneralProtection, rip, 0, cpl, "SYSRET outside ring 0"});
-    const uint64_t rcx = cpu_.reg(Reg::rcx);
     if (!is_canonical(rcx)) {
         // Intel takes this #GP in ring 0, on the user's RSP: CVE-2012-0217.
         return raise({kGeneralProtection, rip, 0, 0, "SYSRET with non-canonical RCX"});
     }
     RegisterFile before{};
-    if (events_.active()) before = registers();
-    const SyscallMsrs m = msrs();
+    if (events_.wants(kTransitions)) before = registers();
+    SyscallMsrs m{};
+    m.star = cpu_.msr(kMsrStar);
     uint64_t frame[5] = {
-        rcx,                                                  // RIP <- RCX
-        m.sysret_cs(),                                     // CS <- STAR[63:48] + 16 | 3
-        (cpu_.reg(Reg::r11) & kSysretFlagsKeep) | kFlagFixed, // RFLAGS <- (R11 & 3C7FD7H) | 2
-        cpu_.reg(Reg::rsp),                                   // RSP unchanged
-        m.sysret_ss(),                                     // SS <- STAR[63:48] + 8 | 3
+        rcx,                                    // RIP <- RCX
+        m.sysret_cs(),                          // CS <- STAR[63:48] + 16 | 3
+        (r11 & kSysretFlagsKeep) | kFlagFixed,  // RFLAGS <- (R11 & 3C7FD7H) | 2
+        rsp,                                    // RSP unchanged
+        m.sysret_ss(),                          // SS <- STAR[63:48] + 8 | 3
     };
     uint64_t at = machine_.percpu() + PCPU_CARRIER_FRAME;
-    machine_.kernel_memory().write(at, frame, sizeof frame);
-    cpu_.set_reg(Reg::rsp, at);
-    if (from_hook) cpu_.set_reg(Reg::rip, carrier_iret_);
-    else resume_ = carrier_iret_;
-    if (events_.active()) {
+    std::memcpy(carrier_frame_, frame, sizeof frame);
+    if (from_hook) cpu_.set_regs<2>({Reg::rsp, Reg::rip}, {at, carrier_iret_});
+    else cpu_.set_reg(Reg::rsp, at), resume_ = carrier_iret_;
+    if (events_.wants(kTransitions)) {
         RegisterFile after = before;
         after.rip = frame[0];
         after.cs = uint16_t(frame[1]);
@@ -213,7 +212,7 @@ void TransitionModel::on_wrmsr_site(uc_engine*, uint64_t, uint32_t, void* user) 
 // ---- iretq in the guest kernel: the engine performs it; the model reports it ----
 void TransitionModel::on_iret_site(uc_engine*, uint64_t, uint32_t, void* user) {
     TransitionModel& m = self(user);
-    if (!m.events_.active() || m.cpu_.cpl() != 0) return;
+    if (!m.events_.wants(kTransitions) || m.cpu_.cpl() != 0) return;
     RegisterFile before = m.registers(), after = before;
     uint64_t frame[5] = {};  // rip, cs, rflags, rsp, ss
     m.machine_.kernel_memory().read(before.rsp, frame, sizeof frame);
@@ -259,7 +258,7 @@ void TransitionModel::software_interrupt(uint8_t vector) {
         return raise({kGeneralProtection, next_rip - 2, 0, 3, "int to a gate ring 3 may not use"});
     }
     PendingEntry e{PendingEntry::Kind::interrupt, cpu_.reg(Reg::rsp), next_rip, 0, d.base, vector, {}};
-    if (events_.active()) e.before = registers();
+    if (events_.wants(kTransitions)) e.before = registers();
     e.user_rflags = cpu_.reg(Reg::rflags);
     cpu_.set_reg(Reg::rflags, e.user_rflags & ~kInterruptGateClears);
     // The engine overwrites RIP after an `int n` hook (unicorn#1027): stop, and
