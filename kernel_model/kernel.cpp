@@ -29,7 +29,11 @@ Kernel::Kernel(Machine& machine, EventBus& events, SandboxFs fs, KernelConfig co
     : machine_(machine), events_(events), fs_(std::move(fs)), config_(std::move(config)),
       transitions_(machine, events, *this) {}
 
-Kernel::~Kernel() = default;
+// The guest's fds 0-2 share open file descriptions with ours (the user's
+// terminal): put back any O_NONBLOCK or O_APPEND the guest set on them.
+Kernel::~Kernel() {
+    for (auto [fd, flags] : saved_stdio_flags_) fcntl(fd, F_SETFL, flags);
+}
 
 AddressSpace& SyscallContext::mm() const { return process.mm; }
 Cpu& SyscallContext::cpu() const { return kernel.machine().cpu(); }
@@ -52,6 +56,8 @@ std::expected<void, std::string> Kernel::spawn(const Program& program) {
     auto p = std::unique_ptr<Process>(new Process{.pid = kFirstPid, .ppid = 1, .pgid = kFirstPid,
                                                   .sid = kFirstPid, .mm = std::move(*mm)});
     p->kernel_stack_top = *kstack;
+    for (int fd : program.stdio)
+        if (int flags = fcntl(fd, F_GETFL); flags >= 0) saved_stdio_flags_.emplace_back(fd, flags);
     install_stdio(p->fds, program.stdio);
     auto entry = load_program(*this, *p, program);
     if (!entry) return std::unexpected(entry.error());

@@ -108,6 +108,7 @@ private:
     uint64_t random_state_ = 0x5eed5eed5eed5eedull;
     int64_t virtual_ns_ = 0;
     std::optional<Fault> last_fault_;
+    std::vector<std::pair<int, int>> saved_stdio_flags_;  // host fd, its F_GETFL at spawn
     bool booted_ = false;
     uint64_t user_entry_ = 0;
     bool pause_requested_ = false;

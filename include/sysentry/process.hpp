@@ -15,6 +15,17 @@ struct SigAction {  // struct kernel_sigaction (x86-64)
     uint64_t handler = 0, flags = 0, restorer = 0, mask = 0;
 };
 
+// The task's sas_ss_* fields (sigaltstack).
+struct AltStack {
+    static constexpr uint32_t kDisabled = 2;  // SS_DISABLE
+    uint64_t sp = 0, size = 0;
+    uint32_t flags = kDisabled;
+};
+
+// The umask a native child of sysentry's caller would inherit: captured before
+// main() runs (main sets sysentry's own to 0 so the guest's umask alone applies).
+uint32_t initial_umask();
+
 struct ProcessExit {
     int code = 0;    // exit status when signal == 0
     int signal = 0;  // the terminating signal
@@ -31,6 +42,8 @@ struct Process {
     uint64_t kernel_stack_top = 0;
     std::array<SigAction, 65> actions{};  // indexed by signal number 1..64
     uint64_t blocked = 0;                 // the signal mask
+    AltStack altstack;
+    uint32_t umask = initial_umask();
     uint64_t clear_child_tid = 0, robust_list = 0, robust_list_len = 0;
     uint64_t rseq = 0;
     std::optional<ProcessExit> exit;

@@ -71,26 +71,6 @@ struct GuestFlock {  // struct flock on x86-64 (glibc's matches)
 };
 static_assert(sizeof(GuestFlock) == sizeof(struct flock));
 
-// ---- per-process state Process does not hold yet ------------------------------
-
-// The umask a native child would inherit: sysentry's own at startup.
-mode_t host_umask_at_start() {
-    mode_t mask = ::umask(022);
-    ::umask(mask);
-    return mask;
-}
-const mode_t kInitialUmask = host_umask_at_start();
-
-std::map<int, mode_t>& umasks() {  // by pid; TODO(lead): a Process field
-    static std::map<int, mode_t> by_pid;
-    return by_pid;
-}
-
-mode_t current_umask(const Process& p) {
-    auto it = umasks().find(p.pid);
-    return it == umasks().end() ? kInitialUmask : it->second;
-}
-
 // ---- small shared pieces --------------------------------------------------
 
 int64_t neg_errno() { return -int64_t(errno); }
@@ -381,7 +361,7 @@ int64_t do_open(SyscallContext& ctx, int dirfd, uint64_t path_va, int flags, mod
     // get_unused_fd_flags() runs before the lookup: a full table wins over ENOENT.
     if (ctx.process.fds.count() >= FdTable::kMaxFds) return -EMFILE;
     bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
-    mode_t create_mode = creates ? (mode & kModeBits & ~current_umask(ctx.process)) : 0;
+    mode_t create_mode = creates ? (mode & kModeBits & ~ctx.process.umask) : 0;
     auto host = ctx.kernel.fs().open(*path, flags, create_mode);
     if (!host) return host.error();
     struct stat st{};
@@ -718,7 +698,7 @@ int64_t sys_ioctl(SyscallContext& ctx) {
 int64_t do_mkdirat(SyscallContext& ctx, int dirfd, uint64_t path_va, mode_t mode) {
     auto path = user_path_at(ctx, dirfd, path_va);
     if (!path) return path.error();
-    return ctx.kernel.fs().mkdir(*path, mode & kMkdirModeBits & ~current_umask(ctx.process));
+    return ctx.kernel.fs().mkdir(*path, mode & kMkdirModeBits & ~ctx.process.umask);
 }
 
 int64_t sys_mkdir(SyscallContext& ctx) { return do_mkdirat(ctx, kAtFdcwd, ctx.arg(0), mode_t(ctx.arg(1))); }
@@ -837,8 +817,8 @@ int64_t sys_ftruncate(SyscallContext& ctx) {
 }
 
 int64_t sys_umask(SyscallContext& ctx) {
-    mode_t old = current_umask(ctx.process);
-    umasks()[ctx.process.pid] = mode_t(ctx.arg(0)) & 0777;
+    mode_t old = ctx.process.umask;
+    ctx.process.umask = mode_t(ctx.arg(0)) & 0777;
     return old;
 }
 

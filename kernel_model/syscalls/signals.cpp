@@ -44,17 +44,6 @@ struct GuestStack {  // stack_t on x86-64
 };
 static_assert(sizeof(GuestStack) == 24);
 
-// The task's sas_ss_* fields. TODO(lead): a Process member instead of this map.
-struct AltStack {
-    uint64_t sp = 0, size = 0;
-    uint32_t flags = kSsDisable;
-};
-
-std::map<int, AltStack>& alt_stacks() {
-    static std::map<int, AltStack> by_pid;
-    return by_pid;
-}
-
 int64_t sys_rt_sigaction(SyscallContext& ctx) {
     int sig = ctx.iarg(0);
     uint64_t act = ctx.arg(1), oact = ctx.arg(2);
@@ -139,7 +128,7 @@ int64_t sys_sigaltstack(SyscallContext& ctx) {
         wanted = ctx.process.mm.read_value<GuestStack>(uss);
         if (!wanted) return -EFAULT;
     }
-    AltStack& alt = alt_stacks()[ctx.process.pid];
+    AltStack& alt = ctx.process.altstack;
     uint64_t sp = user_sp(ctx);
     GuestStack old{};
     old.sp = alt.sp;
