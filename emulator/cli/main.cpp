@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
     run_cmd->add_flag("--deterministic", run.deterministic, "Fixed clock, random bytes and hostname: reproducible runs");
     run_cmd->add_option("--timeout", run.timeout_s, "Stop the guest after SECONDS of wall-clock time")
         ->check(CLI::NonNegativeNumber);
+    run_cmd->add_option("--kernel", run.kernel, "Boot this guest kernel ELF instead of the built-in one")
+        ->check(CLI::ExistingFile);
     run_cmd->add_option("program", run.program, "The program: a static ELF, GNU as source (.s/.S) or NASM source (.asm)")
         ->required();
     run_cmd->add_option("args", run.args, "Arguments for the program");

@@ -1,6 +1,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <fmt/format.h>
 
 #include "sysentry/cli.hpp"
@@ -46,6 +48,10 @@ int run_command(const RunOptions& o) {
     }
     SessionOptions so;
     if (o.root) so.root = *o.root;
+    if (o.kernel) {
+        std::ifstream in(*o.kernel, std::ios::binary);
+        so.kernel_elf.emplace((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    }
     so.kernel.deterministic = o.deterministic;
     auto session = Session::create(so);
     if (!session) {

@@ -18,7 +18,9 @@ std::expected<std::unique_ptr<Session>, std::string> Session::create(const Sessi
     auto fs = SandboxFs::open_root(s->root_);
     if (!fs) return std::unexpected(fmt::format("{}: cannot use as the guest root: {}", s->root_.string(),
                                                 std::strerror(-fs.error())));
-    auto machine = Machine::create(options.machine, builtin_kernel_elf());
+    std::span<const uint8_t> kernel = options.kernel_elf ? std::span<const uint8_t>(*options.kernel_elf)
+                                                         : builtin_kernel_elf();
+    auto machine = Machine::create(options.machine, kernel);
     if (!machine) return std::unexpected(machine.error());
     s->machine_ = std::move(*machine);
     s->kernel_ = std::make_unique<Kernel>(*s->machine_, s->events_, std::move(*fs), options.kernel);

@@ -16,6 +16,7 @@ struct RunOptions {
     std::optional<std::string> root;
     bool deterministic = false;
     double timeout_s = 0;
+    std::optional<std::string> kernel;  // a guest kernel ELF to boot instead of the built-in one
 };
 
 int run_command(const RunOptions& options);

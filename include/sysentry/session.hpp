@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sysentry/events.hpp"
 #include "sysentry/kernel.hpp"
@@ -20,6 +21,8 @@ struct SessionOptions {
     std::optional<std::filesystem::path> root;
     KernelConfig kernel;
     MachineConfig machine;
+    // A guest kernel ELF to boot instead of the built-in one (e.g. a student's entry stub).
+    std::optional<std::vector<uint8_t>> kernel_elf;
 };
 
 class Session {

@@ -156,7 +156,9 @@ void TransitionModel::sysret_instruction(bool from_hook) {
     if (cpl != 0) return raise({kGeneralProtection, rip, 0, cpl, "SYSRET outside ring 0"});
     if (!is_canonical(rcx)) {
         // Intel takes this #GP in ring 0, on the user's RSP: CVE-2012-0217.
-        return raise({kGeneralProtection, rip, 0, 0, "SYSRET with non-canonical RCX"});
+        return raise({kGeneralProtection, rip, 0, 0,
+                      "SYSRET with non-canonical RCX; on Intel this #GP is taken in ring 0 on the "
+                      "user's RSP (CVE-2012-0217), which is why entry_SYSCALL_64 checks RCX first"});
     }
     RegisterFile before{};
     if (events_.wants(kTransitions)) before = registers();

@@ -1,0 +1,76 @@
+// A guest kernel without entry_SYSCALL_64's canonical-RCX guard: SYSRET then
+// faults in ring 0, and sysentry must report a kernel oops, not crash or
+// return to ring 3. The kernel is rebuilt at test time from guest/kernel/
+// with the guard removed and RCX forced non-canonical.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "sysentry/exit_status.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// entry_64.S with RCX (and the saved RIP) made non-canonical and the guard gone.
+std::string break_entry_stub(std::string s) {
+    const std::string load = "\tmovq\tPTREGS_RCX(%rsp), %rcx";
+    size_t at = s.find(load);
+    if (at == std::string::npos) return "";
+    s.insert(at, "\tmovabsq\t$0x8000000000001000, %rcx\n\tmovq\t%rcx, PTREGS_RCX(%rsp)\n"
+                 "\tmovq\t%rcx, PTREGS_RIP(%rsp)\n");
+    size_t guard = s.find("\tshlq\t$16, %rcx");
+    size_t after = s.find("\tcmpq\t$__USER_CS, PTREGS_CS(%rsp)");
+    if (guard == std::string::npos || after == std::string::npos) return "";
+    return s.erase(guard, after - guard);
+}
+
+int sh(const std::string& cmd) { return std::system(cmd.c_str()); }
+
+}  // namespace
+
+TEST(sysret_oops, non_canonical_rcx_without_the_guard_is_a_kernel_oops) {
+    const fs::path src = fs::path(SYSENTRY_SOURCE_DIR) / "guest/kernel";
+    const fs::path dir = fs::temp_directory_path() / ("sysentry-oops-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    std::string broken = break_entry_stub(slurp(src / "entry_64.S"));
+    ASSERT_FALSE(broken.empty()) << "entry_64.S no longer has the lines this test edits";
+    std::ofstream(dir / "entry_64.S") << broken;
+    std::string objs;
+    for (const char* name : {"head_64", "syscall_init", "carrier"}) fs::copy_file(src / (std::string(name) + ".S"), dir / (std::string(name) + ".S"));
+    for (const char* name : {"head_64", "syscall_init", "carrier", "entry_64"}) {
+        std::string o = (dir / (std::string(name) + ".o")).string();
+        ASSERT_EQ(sh("gcc -c -I" SYSENTRY_SOURCE_DIR "/include " + (dir / (std::string(name) + ".S")).string() + " -o " + o), 0);
+        objs += " " + o;
+    }
+    const std::string kernel = (dir / "broken.elf").string();
+    ASSERT_EQ(sh("ld -T " + (src / "kernel.ld").string() + " -o " + kernel + objs), 0);
+
+    const std::string out = (dir / "stderr.txt").string();
+    int status = sh(std::string(SYSENTRY_CLI) + " run --kernel " + kernel + " " SYSENTRY_EXAMPLES_DIR "/hello > /dev/null 2> " + out);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), sysentry::kExitOopsStatus);
+    std::string report = slurp(out);
+    EXPECT_NE(report.find("kernel oops: general protection (#GP) in ring 0"), std::string::npos) << report;
+    EXPECT_NE(report.find("SYSRET with non-canonical RCX"), std::string::npos) << report;
+    EXPECT_NE(report.find("<syscall_return_via_sysret+"), std::string::npos) << report;
+    EXPECT_NE(report.find("Code: sysretq"), std::string::npos) << report;
+    EXPECT_NE(report.find("RCX: 8000000000001000"), std::string::npos) << report;
+
+    // The shipped kernel, on the same program, returns normally.
+    status = sh(std::string(SYSENTRY_CLI) + " run " SYSENTRY_EXAMPLES_DIR "/hello > /dev/null 2>&1");
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    fs::remove_all(dir);
+}
