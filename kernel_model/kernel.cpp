@@ -160,7 +160,9 @@ std::optional<RunResult> Kernel::handle_fault(const Fault& f) {
     }
     int sig = exception_info(f.vector).signal;
     if (events_.wants(kFaults)) {
-        bool present = f.vector == kPageFault && current_->mm.present(f.cr2);
+        // ACCERR: a user area whose page is there but forbids the access; anything else
+        // (no area, or a kernel address) is MAPERR, as in Linux's do_user_addr_fault.
+        bool present = f.vector == kPageFault && current_->mm.find(f.cr2) && current_->mm.present(f.cr2);
         FaultSiginfo si = fault_siginfo(f.vector, f.rip, f.cr2, present);
         events_.publish(FaultEvent{current_->pid, f.vector, f.rip, f.cr2, 3, sig, si.code, si.addr});
     }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <fmt/format.h>
 #include <iterator>
+#include <sstream>
 
 #include "sysentry/scratch_root.hpp"
 
@@ -45,6 +46,14 @@ static std::pair<int, std::string> run_tool(const std::vector<std::string>& args
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
+// The line of a tool's output that names the problem ("file.s:3: Error: ..."), else its first.
+static std::string first_error_line(const std::string& out) {
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);)
+        if (line.find("rror") != std::string::npos) return line;
+    return out.substr(0, out.find('\n'));
+}
+
 static std::expected<fs::path, ProgramError> build(const fs::path& source, SourceKind kind, const fs::path& dir) {
     fs::path obj = dir / "program.o", exe = dir / "program", log = dir / "build.log";
     std::vector<std::string> assemble =
@@ -53,7 +62,7 @@ static std::expected<fs::path, ProgramError> build(const fs::path& source, Sourc
     for (auto& step : {assemble, std::vector<std::string>{"ld", "-static", "-o", exe, obj}}) {
         auto [status, out] = run_tool(step, log);
         if (status != 0) {
-            std::string first = out.substr(0, out.find('\n'));
+            std::string first = first_error_line(out);
             return std::unexpected(ProgramError{ProgramError::Kind::cannot_build,
                                                 fmt::format("{}: {} failed: {}", source.string(), step[0],
                                                             first.empty() ? "no output" : first)});

@@ -114,10 +114,13 @@ void TransitionModel::on_landing(uc_engine*, uint64_t, uint32_t, void* user) { s
 
 void TransitionModel::land() {
     if (!pending_) {
-        // Someone called the carrier gate directly: Linux has no such gate, so
-        // the far call is a #GP in ring 3. The gate frame holds the caller.
+        // Not a modelled entry. Either ring 3 jumped into the carrier page, which in
+        // Linux is supervisor-only (#PF), or it called the gate itself, which Linux
+        // does not have (#GP). The gate frame's return address tells which.
         auto mem = machine_.kernel_memory();
         uint64_t ret = mem.read_value<uint64_t>(cpu_.reg(Reg::rsp)).value_or(0);
+        if ((ret & ~(kPageSize - 1)) == kCarrierPage)
+            return raise({kPageFault, carrier_call_, carrier_call_, 3, "ring 3 ran into the kernel half"});
         return raise({kGeneralProtection, ret, 0, 3, "far call through a call gate"});
     }
     PendingEntry e = *std::exchange(pending_, std::nullopt);
