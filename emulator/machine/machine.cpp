@@ -38,6 +38,7 @@ std::expected<std::unique_ptr<Machine>, std::string> Machine::create(
     if (auto r = m->load_kernel(kernel_elf); !r) return std::unexpected(r.error());
     m->install_gates();
     m->enable_paging();
+    m->identify_cpu();
     return m;
 }
 
@@ -111,6 +112,13 @@ void Machine::install_gates() {
     mem.write(gdt_ + kGdtCarrierGate * 8, carrier.data(), sizeof carrier);
     auto int80 = idt_gate(kKernelCs, kernel_symbol("entry_INT80_compat"), 3, kTypeInterruptGate64);
     mem.write(idt_ + kInt80 * 16, int80.data(), sizeof int80);
+}
+
+// Runs the guest kernel's identify_cpu (cpuid; hlt) once, at CPL 0.
+void Machine::identify_cpu() {
+    cpu_.set_reg(Reg::rsp, 0);
+    cpu_.run(kernel_symbol("identify_cpu"), 16);
+    cpuid_1_edx_ = uint32_t(cpu_.reg(Reg::rdx));
 }
 
 void Machine::enable_paging() {

@@ -44,6 +44,7 @@ public:
     uint64_t kernel_symbol(std::string_view name) const;
 
     uint64_t percpu() const { return percpu_; }  // virtual address of the per-CPU area
+    uint32_t cpuid_1_edx() const { return cpuid_1_edx_; }  // what x86 Linux passes as AT_HWCAP
     uint64_t gdt_base() const { return gdt_; }
     uint64_t idt_base() const { return idt_; }
     uint64_t tss_base() const;
@@ -65,6 +66,7 @@ private:
     std::expected<void, std::string> load_kernel(std::span<const uint8_t> elf);
     std::expected<void, std::string> build_cpu_tables();
     void install_gates();
+    void identify_cpu();
     void enable_paging();
     bool map_kernel(uint64_t va, uint64_t len, PageFlags flags);
 
@@ -74,6 +76,7 @@ private:
     std::optional<PageTables> kernel_pt_;
     ElfImage kernel_;
     uint64_t percpu_ = 0, gdt_ = 0, idt_ = 0;
+    uint32_t cpuid_1_edx_ = 0;
     uint64_t next_stack_ = kVmallocStart;
 };
 

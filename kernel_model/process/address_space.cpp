@@ -93,7 +93,8 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, bool fixed, std
     if (len == 0 || len > kStackTop) return -ENOMEM;
     if (fixed) {
         if (addr & (kPageSize - 1)) return -EINVAL;
-        if (addr < kMmapMin || addr > kStackTop - len) return -EPERM;  // mmap_min_addr / TASK_SIZE
+        if (addr > kStackTop - len) return -ENOMEM;  // past TASK_SIZE, as get_unmapped_area says
+        if (addr < kMmapMin) return -EPERM;          // below vm.mmap_min_addr
         if (PhysicalMemory::overlaps(addr, len, ram_->size())) return -ENOMEM;
         unmap(addr, len);
     } else {

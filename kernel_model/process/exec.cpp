@@ -7,14 +7,13 @@
 
 #include "sysentry/initial_stack.hpp"
 #include "sysentry/kernel.hpp"
+#include "sysentry/machine.hpp"
 
 namespace sysentry {
 
 using x86::kPageSize;
 
 constexpr uint64_t kEtDynBase = 0x555555554000;  // ELF_ET_DYN_BASE with randomisation off
-// CPUID.1:EDX of the engine's qemu64 CPU, which Linux passes as AT_HWCAP.
-constexpr uint64_t kHwcap = 0x078bfbfd;
 constexpr uint64_t kHwcap2Fsgsbase = 1 << 1;  // CR4.FSGSBASE is on
 constexpr uint64_t kMinSigStackSize = 2048;   // FXSAVE-only signal frames fit comfortably
 
@@ -56,7 +55,7 @@ std::expected<UserEntry, std::string> load_program(Kernel& kernel, Process& p, c
     aux.phent = img.phent;
     aux.phnum = img.phnum;
     aux.entry = img.entry + bias;
-    aux.hwcap = kHwcap;
+    aux.hwcap = kernel.machine().cpuid_1_edx();  // x86 Linux: boot_cpu_data's CPUID.1:EDX
     aux.hwcap2 = kHwcap2Fsgsbase;
     aux.minsigstksz = kMinSigStackSize;
     uint8_t random[16];
