@@ -117,7 +117,7 @@ void Machine::install_gates() {
 // Runs the guest kernel's identify_cpu (cpuid; hlt) once, at CPL 0.
 void Machine::identify_cpu() {
     cpu_.set_reg(Reg::rsp, 0);
-    cpu_.run(kernel_symbol("identify_cpu"), 16);
+    cpu_.run(kernel_symbol("identify_cpu"));  // no count: a counted start makes the next one flush all code
     cpuid_1_edx_ = uint32_t(cpu_.reg(Reg::rdx));
 }
 

@@ -1,4 +1,4 @@
-/* The contract between the guest kernel stubs (guest/kernel/*.S) and the C++
+/* The contract between the guest kernel stubs (the .S files in guest/kernel) and the C++
  * kernel model. Plain #defines so both the assembler and C++ can include it. */
 #ifndef SYSENTRY_KERNEL_ABI_H
 #define SYSENTRY_KERNEL_ABI_H

@@ -1,7 +1,9 @@
 // bench_driver: times the benchmark programs natively, under qemu-x86_64 and
 // under `sysentry run`, and prints the figures side by side. Each figure is
-// the median of several runs of a fresh process (fork + execve + waitpid),
-// timed on CLOCK_MONOTONIC, so start-up is included unless subtracted.
+// the median wall time of several runs of a fresh process (fork + execve +
+// waitpid on CLOCK_MONOTONIC), so start-up is included unless subtracted.
+// The runs being compared are interleaved round by round, so a burst of load
+// on a shared machine lands on all of them rather than on one.
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -9,9 +11,11 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,56 +29,11 @@ struct Options {
     std::string qemu;  // empty: qemu-x86_64 was not found
     std::string programs;
     uint64_t getpid_calls = 1'000'000;
-    uint64_t compute_steps = 600'000'000;
-    int runs = 3;
+    uint64_t compute_steps = 600'000'000;  // about 1 s natively
+    int runs = 5;
+    int getpid_runs = 3;  // each sysentry run of 1M calls takes seconds
     int startup_runs = 21;
 };
-
-static double now_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
-// Runs one command with its output discarded; returns the wait status.
-static int run_once(const Command& cmd) {
-    pid_t pid = fork();
-    if (pid == 0) {
-        int null_fd = open("/dev/null", O_WRONLY);
-        dup2(null_fd, STDOUT_FILENO);
-        dup2(null_fd, STDERR_FILENO);
-        std::vector<char*> argv;
-        for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return status;
-}
-
-struct Timing {
-    double seconds = 0;  // median wall time
-    int exit_code = -1;  // of the last run; every run must agree
-    bool consistent = true;
-};
-
-static Timing median_run(const Command& cmd, int runs) {
-    std::vector<double> samples;
-    Timing t;
-    for (int i = 0; i < runs; ++i) {
-        double start = now_seconds();
-        int status = run_once(cmd);
-        samples.push_back(now_seconds() - start);
-        int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        if (i > 0 && code != t.exit_code) t.consistent = false;
-        t.exit_code = code;
-    }
-    std::nth_element(samples.begin(), samples.begin() + runs / 2, samples.end());
-    t.seconds = samples[runs / 2];
-    return t;
-}
 
 // The ways of running a guest program; qemu is skipped when not installed.
 enum class Runner { native, qemu, sysentry, sysentry_traced };
@@ -106,68 +65,95 @@ static std::optional<Command> command_for(const Options& o, Runner r, const std:
     return c;
 }
 
+static double now_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+// Runs one command with its output discarded; returns its exit code, 128 +
+// the signal if one killed it, or -1 if it could not be started or waited for.
+static int run_once(const Command& cmd) {
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        int null_fd = open("/dev/null", O_WRONLY);
+        dup2(null_fd, STDOUT_FILENO);
+        dup2(null_fd, STDERR_FILENO);
+        std::vector<char*> argv;
+        for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) < 0) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// One measured command: what it is, the exit code it must give, its samples.
+struct Trial {
+    Runner runner;
+    std::string what;
+    Command command;
+    int expected_exit = 0;
+    std::vector<double> samples;
+    bool failed = false;
+};
+
+// `runs` rounds, each running every trial once.
+static void run_interleaved(std::vector<Trial>& trials, int runs) {
+    for (int round = 0; round < runs; ++round) {
+        for (Trial& t : trials) {
+            if (t.failed) continue;
+            double start = now_seconds();
+            int code = run_once(t.command);
+            t.samples.push_back(now_seconds() - start);
+            if (code == t.expected_exit) continue;
+            fmt::print(stderr, "bench: {} under {} exited with {} (expected {})\n", t.what, runner_name(t.runner),
+                       code, t.expected_exit);
+            t.failed = true;
+        }
+    }
+}
+
 // A figure for one runner: seconds, or nullopt when not measured or failed.
 using Figure = std::optional<double>;
 
-static bool warn_on_failure(const Timing& t, int expected, Runner r, const std::string& what) {
-    if (t.consistent && t.exit_code == expected) return true;
-    fmt::print(stderr, "bench: {} under {} exited with {} (expected {}){}\n", what, runner_name(r), t.exit_code,
-               expected, t.consistent ? "" : ", inconsistently");
-    return false;
+static Figure median(const Trial& t) {
+    if (t.failed || t.samples.empty()) return std::nullopt;
+    std::vector<double> s = t.samples;
+    std::nth_element(s.begin(), s.begin() + s.size() / 2, s.end());
+    return s[s.size() / 2];
 }
 
-// Per-call cost of getpid: (time(N) - time(0)) / N removes process start-up.
-static Figure getpid_per_call(const Options& o, Runner r) {
-    auto full = command_for(o, r, "getpid_loop", {std::to_string(o.getpid_calls)});
-    auto empty = command_for(o, r, "getpid_loop", {"0"});
-    if (!full) return std::nullopt;
-    Timing t_full = median_run(*full, o.runs);
-    Timing t_empty = median_run(*empty, o.runs);
-    if (!warn_on_failure(t_full, 0, r, "getpid_loop") || !warn_on_failure(t_empty, 0, r, "getpid_loop 0"))
-        return std::nullopt;
-    return (t_full.seconds - t_empty.seconds) / double(o.getpid_calls);
+// How a trial is named in messages and found again: "program arg...".
+static std::string describe(const std::string& program, const std::vector<std::string>& args) {
+    return args.empty() ? program : fmt::format("{} {}", program, fmt::join(args, " "));
 }
 
-// Whole-program wall time; every runner must reach the native exit status.
-static Figure whole_run(const Options& o, Runner r, const std::string& program,
-                        const std::vector<std::string>& args, int runs, int expected) {
-    auto cmd = command_for(o, r, program, args);
-    if (!cmd) return std::nullopt;
-    Timing t = median_run(*cmd, runs);
-    if (!warn_on_failure(t, expected, r, program)) return std::nullopt;
-    return t.seconds;
+static void add_trial(std::vector<Trial>& trials, const Options& o, Runner r, const std::string& program,
+                      const std::vector<std::string>& args, int expected_exit = 0) {
+    if (auto cmd = command_for(o, r, program, args))
+        trials.push_back({r, describe(program, args), *cmd, expected_exit, {}, false});
 }
+
+static Figure figure(const std::vector<Trial>& trials, Runner r, const std::string& what) {
+    for (const Trial& t : trials)
+        if (t.runner == r && t.what == what) return median(t);
+    return std::nullopt;  // e.g. qemu-x86_64 not installed
+}
+
+// ---- output ----
 
 static std::string format_time(Figure f) {
     if (!f) return "n/a";
     double s = *f;
-    if (s < 1e-6) return fmt::format("{:.0f} ns", s * 1e9);
-    if (s < 1e-3) return fmt::format("{:.2f} us", s * 1e6);
-    if (s < 1.0) return fmt::format("{:.2f} ms", s * 1e3);
-    return fmt::format("{:.3f} s", s);
-}
-
-static std::string format_ratio(Figure num, Figure den) {
-    if (!num || !den || *den <= 0) return "n/a";
-    return fmt::format("{:.2f}x", *num / *den);
-}
-
-struct Row {
-    std::string what;
-    Figure sysentry, native, qemu;
-};
-
-static void print_row(const Row& r) {
-    fmt::print("{:<34} {:>11} {:>11} {:>11} {:>10} {:>10}\n", r.what, format_time(r.sysentry),
-               format_time(r.native), format_time(r.qemu), format_ratio(r.sysentry, r.native),
-               format_ratio(r.sysentry, r.qemu));
-}
-
-// A goal is met or missed by a measured ratio; n/a when it could not be measured.
-static void print_goal(const std::string& goal, Figure ratio, double limit, bool at_most) {
-    std::string verdict = "n/a";
-    if (ratio) verdict = (at_most ? *ratio <= limit : *ratio >= limit) ? "met" : "missed";
-    fmt::print("  {:<62} {:>8} {}\n", goal, ratio ? fmt::format("{:.2f}", *ratio) : "n/a", verdict);
+    if (std::abs(s) < 1e-6) return fmt::format("{:.0f} ns", s * 1e9);
+    if (std::abs(s) < 1e-3) return fmt::format("{:.2f} us", s * 1e6);
+    if (std::abs(s) < 0.1) return fmt::format("{:.2f} ms", s * 1e3);
+    if (std::abs(s) < 10.0) return fmt::format("{:.0f} ms", s * 1e3);
+    return fmt::format("{:.2f} s", s);
 }
 
 static Figure ratio_of(Figure a, Figure b) {
@@ -175,44 +161,92 @@ static Figure ratio_of(Figure a, Figure b) {
     return *a / *b;
 }
 
+static std::string format_ratio(Figure r) { return r ? fmt::format("{:.2f}x", *r) : "n/a"; }
+
+struct Row {
+    std::string what;
+    Figure sysentry, native, qemu;
+};
+
+static constexpr const char* kRowFormat = "{:<34} {:>11} {:>11} {:>11} {:>10} {:>10}\n";
+
+static void print_row(const Row& r) {
+    fmt::print(fmt::runtime(kRowFormat), r.what, format_time(r.sysentry), format_time(r.native),
+               format_time(r.qemu), format_ratio(ratio_of(r.sysentry, r.native)),
+               format_ratio(ratio_of(r.sysentry, r.qemu)));
+    std::fflush(stdout);
+}
+
+// A goal is met or missed by a measured ratio; n/a when it could not be measured.
+static void print_goal(const std::string& goal, Figure ratio, double limit, bool at_most) {
+    std::string verdict = "n/a";
+    if (ratio) verdict = (at_most ? *ratio <= limit : *ratio >= limit) ? "met" : "missed";
+    fmt::print("  {:<66} {:>7} {}\n", goal, ratio ? fmt::format("{:.2f}", *ratio) : "n/a", verdict);
+}
+
+// ---- the benchmarks ----
+
+// Per-call cost of getpid: (time(N) - time(0)) / N removes process start-up.
+static std::pair<Row, Row> getpid_rows(const Options& o) {
+    const std::string calls = std::to_string(o.getpid_calls);
+    std::vector<Trial> trials;
+    for (Runner r : {Runner::sysentry, Runner::sysentry_traced, Runner::native, Runner::qemu}) {
+        add_trial(trials, o, r, "getpid_loop", {calls});
+        add_trial(trials, o, r, "getpid_loop", {"0"});
+    }
+    run_interleaved(trials, o.getpid_runs);
+    auto per_call = [&](Runner r) -> Figure {
+        Figure full = figure(trials, r, describe("getpid_loop", {calls}));
+        Figure empty = figure(trials, r, describe("getpid_loop", {"0"}));
+        if (!full || !empty) return std::nullopt;
+        return (*full - *empty) / double(o.getpid_calls);
+    };
+    return {Row{"getpid round trip, per call", per_call(Runner::sysentry), per_call(Runner::native),
+                per_call(Runner::qemu)},
+            Row{"  same, --trace-file /dev/null", per_call(Runner::sysentry_traced), std::nullopt, std::nullopt}};
+}
+
+// The loop's exit status is its final state's low byte, which every runner
+// must reproduce: the native run fixes it.
+static Row compute_row(const Options& o) {
+    const std::vector<std::string> steps{std::to_string(o.compute_steps)};
+    const int expected = run_once(*command_for(o, Runner::native, "compute_loop", steps));
+    std::vector<Trial> trials;
+    for (Runner r : {Runner::sysentry, Runner::native, Runner::qemu})
+        add_trial(trials, o, r, "compute_loop", steps, expected);
+    run_interleaved(trials, o.runs);
+    const std::string what = describe("compute_loop", steps);
+    return {fmt::format("compute loop, {}M xorshift steps", o.compute_steps / 1'000'000),
+            figure(trials, Runner::sysentry, what), figure(trials, Runner::native, what),
+            figure(trials, Runner::qemu, what)};
+}
+
+static Row startup_row(const Options& o, const std::string& program) {
+    std::vector<Trial> trials;
+    for (Runner r : {Runner::sysentry, Runner::native, Runner::qemu}) add_trial(trials, o, r, program, {});
+    run_interleaved(trials, o.startup_runs);
+    return {fmt::format("start-up + exit: {}", program), figure(trials, Runner::sysentry, program),
+            figure(trials, Runner::native, program), figure(trials, Runner::qemu, program)};
+}
+
 static int run_benchmarks(const Options& o) {
-    fmt::print("sysentry benchmarks: wall time, median of {} runs ({} for start-up); sysentry/x = "
-               "time ratio, lower is better\n\n",
-               o.runs, o.startup_runs);
-    fmt::print("{:<34} {:>11} {:>11} {:>11} {:>10} {:>10}\n", "benchmark", "sysentry", "native", "qemu-x86_64",
-               "/native", "/qemu");
-    std::fflush(stdout);
+    fmt::print("sysentry benchmarks: wall-clock medians of {} runs (getpid: {}, start-up: {});\n"
+               "/native and /qemu are sysentry's time divided by theirs: lower is better\n\n",
+               o.runs, o.getpid_runs, o.startup_runs);
+    fmt::print(fmt::runtime(kRowFormat), "benchmark", "sysentry", "native", "qemu-x86_64", "/native", "/qemu");
 
-    Row getpid{fmt::format("getpid round trip, per call"), getpid_per_call(o, Runner::sysentry),
-               getpid_per_call(o, Runner::native), getpid_per_call(o, Runner::qemu)};
+    auto [getpid, traced] = getpid_rows(o);
     print_row(getpid);
-    Row traced{"  same, --trace-file /dev/null", getpid_per_call(o, Runner::sysentry_traced), std::nullopt,
-               std::nullopt};
     print_row(traced);
-    std::fflush(stdout);
-
-    // The native run fixes the exit status (the xorshift state's low byte)
-    // that the emulated runs must reproduce.
-    std::vector<std::string> steps{std::to_string(o.compute_steps)};
-    auto native_compute_cmd = command_for(o, Runner::native, "compute_loop", steps);
-    int expected_state = median_run(*native_compute_cmd, 1).exit_code;
-    Row compute{fmt::format("compute loop, {}M xorshift steps", o.compute_steps / 1'000'000),
-                whole_run(o, Runner::sysentry, "compute_loop", steps, o.runs, expected_state),
-                whole_run(o, Runner::native, "compute_loop", steps, o.runs, expected_state),
-                whole_run(o, Runner::qemu, "compute_loop", steps, o.runs, expected_state)};
+    Row compute = compute_row(o);
     print_row(compute);
-    std::fflush(stdout);
-
     std::vector<Row> startups;
     for (const char* program : {"hello", "hello_libc"}) {
-        startups.push_back({fmt::format("start-up + exit: {}", program),
-                            whole_run(o, Runner::sysentry, program, {}, o.startup_runs, 0),
-                            whole_run(o, Runner::native, program, {}, o.startup_runs, 0),
-                            whole_run(o, Runner::qemu, program, {}, o.startup_runs, 0)});
+        startups.push_back(startup_row(o, program));
         print_row(startups.back());
     }
 
-    fmt::print("\ngoals{:>67} verdict\n", "ratio");
+    fmt::print("\ngoals{:>70} verdict\n", "ratio");
     print_goal("getpid round trip <= a native syscall (sysentry/native)", ratio_of(getpid.sysentry, getpid.native),
                1.0, true);
     print_goal("compute speed >= 0.9x qemu's (qemu time / sysentry time)", ratio_of(compute.qemu, compute.sysentry),
@@ -220,9 +254,12 @@ static int run_benchmarks(const Options& o) {
     for (const Row& r : startups)
         print_goal(fmt::format("{} no slower than qemu (sysentry/qemu)", r.what), ratio_of(r.sysentry, r.qemu),
                    1.0, true);
-    print_goal("tracing to /dev/null, per-call cost (traced/untraced)", ratio_of(traced.sysentry, getpid.sysentry),
-               1.0, true);
+    // Not a goal with a limit: what a trace line adds to each round trip.
+    if (traced.sysentry && getpid.sysentry)
+        fmt::print("\ntracing to /dev/null adds {} per call ({:.2f}x the untraced round trip)\n",
+                   format_time(*traced.sysentry - *getpid.sysentry), *traced.sysentry / *getpid.sysentry);
     bool all_measured = getpid.sysentry && traced.sysentry && compute.sysentry;
+    for (const Row& r : startups) all_measured = all_measured && r.sysentry;
     return all_measured ? 0 : 1;
 }
 
@@ -236,9 +273,10 @@ int main(int argc, char** argv) {
     app.add_option("--programs", o.programs, "Directory holding the benchmark programs")
         ->required()
         ->check(CLI::ExistingDirectory);
-    app.add_option("--getpid-calls", o.getpid_calls, "getpid calls per timed run");
+    app.add_option("--getpid-calls", o.getpid_calls, "getpid calls per timed run")->check(CLI::PositiveNumber);
     app.add_option("--compute-steps", o.compute_steps, "xorshift steps in the compute loop");
-    app.add_option("--runs", o.runs, "Runs per figure (median taken)")->check(CLI::PositiveNumber);
+    app.add_option("--runs", o.runs, "Runs per compute-loop figure (median taken)")->check(CLI::PositiveNumber);
+    app.add_option("--getpid-runs", o.getpid_runs, "Runs per getpid figure")->check(CLI::PositiveNumber);
     app.add_option("--startup-runs", o.startup_runs, "Runs per start-up figure")->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
     return sysentry::bench::run_benchmarks(o);
