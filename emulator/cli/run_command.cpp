@@ -87,6 +87,7 @@ int run_command(const RunOptions& o) {
     case RunResult::Kind::limit:
         fmt::print(stderr, "sysentry: {} after {} s: the guest was stopped\n", result.detail, o.timeout_s);
         return kExitLimitStatus;
+    case RunResult::Kind::paused:  // only boot() pauses; run() goes to the end
     case RunResult::Kind::engine_error:
         fmt::print(stderr, "sysentry: internal error: {}\n", result.detail);
         return kExitUsageStatus;

@@ -34,6 +34,7 @@ Cpu::Cpu() {
     uint64_t never = 0x8000000000000000;
     check(uc_ctl_exits_enable(uc), "enable exits");
     check(uc_ctl_set_exits(uc, &never, 1), "set exits");
+    locate_exception_memory();
 }
 
 uint64_t Cpu::reg(Reg r) const {

@@ -3,6 +3,7 @@
 // takes one #DE; the only 32-bit field that goes from -1 to 0 is the one. A
 // second #DE after resetting it must then arrive as #DE, not #DF.
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -40,20 +41,25 @@ void write_minus_one(uc_engine* uc, uc_context* ctx, size_t offset) {
     uc_context_restore(uc, ctx);
 }
 
-std::optional<size_t> locate() {
-    uc_engine* uc = nullptr;
-    if (uc_open(UC_ARCH_X86, UC_MODE_64, &uc) != UC_ERR_OK) return std::nullopt;
-    uc_context* ctx = nullptr;
-    uc_context_alloc(uc, &ctx);
-    uc_mem_map(uc, kCodePage, 0x1000, UC_PROT_ALL);
-    uc_mem_write(uc, kCodePage, kDivEcxTwice, sizeof kDivEcxTwice);
+struct ContextDeleter {
+    void operator()(uc_context* c) const noexcept { uc_context_free(c); }
+};
+using Context = std::unique_ptr<uc_context, ContextDeleter>;
+
+Context new_context(uc_engine* uc) {
+    uc_context* c = nullptr;
+    uc_context_alloc(uc, &c);
+    return Context(c);
+}
+
+// The probe itself: two #DE on a private page. Returns the offset, verified.
+std::optional<size_t> probe_twice(uc_engine* uc, uc_context* scratch) {
     Probe probe;
     uc_hook h;
     uc_hook_add(uc, &h, UC_HOOK_INTR, reinterpret_cast<void*>(on_probe_interrupt), &probe, 1, 0);
-
-    auto before = snapshot(uc, ctx);
+    auto before = snapshot(uc, scratch);
     uc_emu_start(uc, kCodePage, 0, 0, 0);
-    auto after = snapshot(uc, ctx);
+    auto after = snapshot(uc, scratch);
     std::optional<size_t> found;
     int matches = 0;
     for (size_t i = 0; i + 4 <= before.size(); i += 4) {
@@ -62,25 +68,39 @@ std::optional<size_t> locate() {
         std::memcpy(&b, &after[i], 4);
         if (a == -1 && b == 0 && probe.vector == 0) found = i, ++matches;
     }
-    if (matches == 1) {  // verify: with the field reset, the next #DE stays a #DE
-        write_minus_one(uc, ctx, *found);
+    if (matches != 1) found.reset();
+    if (found) {  // with the field reset, the next #DE must stay a #DE
+        write_minus_one(uc, scratch, *found);
         uint64_t rip = kCodePage + 2;
         uc_reg_write(uc, UC_X86_REG_RIP, &rip);
         probe.vector = ~0u;
         uc_emu_start(uc, rip, 0, 0, 0);
         if (probe.vector != 0) found.reset();
-    } else {
-        found.reset();
     }
-    uc_context_free(ctx);
-    uc_close(uc);
+    uc_hook_del(uc, h);
+    return found;
+}
+
+// Runs on `uc` itself before anything else is mapped, and leaves its
+// registers as they were (a throwaway engine would cost a second uc_open).
+std::optional<size_t> locate(uc_engine* uc) {
+    Context pristine = new_context(uc), scratch = new_context(uc);
+    if (!pristine || !scratch) return std::nullopt;
+    uc_context_save(uc, pristine.get());
+    uc_mem_map(uc, kCodePage, 0x1000, UC_PROT_ALL);
+    uc_mem_write(uc, kCodePage, kDivEcxTwice, sizeof kDivEcxTwice);
+    std::optional<size_t> found = probe_twice(uc, scratch.get());
+    uc_mem_unmap(uc, kCodePage, 0x1000);
+    uc_context_restore(uc, pristine.get());
     return found;
 }
 
 }  // namespace
 
+void Cpu::locate_exception_memory() { exception_memory_ = locate(uc_.get()); }
+
 bool Cpu::forget_exception() {
-    static const std::optional<size_t> offset = locate();
+    const std::optional<size_t>& offset = exception_memory_;
     if (!offset) return false;
     if (!scratch_context_) {
         uc_context* c = nullptr;

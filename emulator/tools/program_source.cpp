@@ -72,10 +72,12 @@ static std::expected<fs::path, ProgramError> build(const fs::path& source, Sourc
 }
 
 static std::expected<std::vector<uint8_t>, ProgramError> read_file(const fs::path& path, const fs::path& shown) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::unexpected(ProgramError{ProgramError::Kind::not_runnable,
-                                                 fmt::format("{}: cannot read", shown.string())});
-    return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), {});
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    std::vector<uint8_t> bytes(in ? size_t(in.tellg()) : 0);
+    if (!in || !in.seekg(0).read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size())))
+        return std::unexpected(ProgramError{ProgramError::Kind::not_runnable,
+                                            fmt::format("{}: cannot read", shown.string())});
+    return bytes;
 }
 
 std::expected<Program, ProgramError> prepare_program(const fs::path& path, std::vector<std::string> argv,

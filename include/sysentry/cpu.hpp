@@ -5,6 +5,7 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unicorn/unicorn.h>
@@ -97,12 +98,14 @@ public:
     uc_engine* engine() const { return uc_.get(); }
 
 private:
+    void locate_exception_memory();
     void read_batch(const int* ids, uint64_t* out, size_t n) const;
     void write_batch(const int* ids, const uint64_t* in, size_t n);
     struct Close { void operator()(uc_engine* uc) const noexcept { uc_close(uc); } };
     struct FreeContext { void operator()(uc_context* c) const noexcept { uc_context_free(c); } };
     std::unique_ptr<uc_engine, Close> uc_;
     std::unique_ptr<uc_context, FreeContext> scratch_context_;
+    std::optional<size_t> exception_memory_;  // where old_exception sits in a saved context
 };
 
 }  // namespace sysentry
