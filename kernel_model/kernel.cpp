@@ -233,7 +233,7 @@ void Kernel::do_syscall_64(uint64_t regs, int64_t nr) {
     if (!r) return bad_regs(regs);
     std::array<uint64_t, 6> args = {r->di, r->si, r->dx, r->r10, r->r8, r->r9};
     bool x32 = uint64_t(nr) & kX32SyscallBit;
-    dispatch(*r, x32 ? SyscallAbi::x32 : SyscallAbi::x86_64, x32 ? nr & ~int64_t(kX32SyscallBit) : nr, args);
+    dispatch(regs, *r, x32 ? SyscallAbi::x32 : SyscallAbi::x86_64, x32 ? nr & ~int64_t(kX32SyscallBit) : nr, args);
 }
 
 // int $0x80: the i386 table, arguments from ebx, ecx, edx, esi, edi, ebp truncated to 32 bits.
@@ -242,7 +242,7 @@ void Kernel::do_int80_syscall_32(uint64_t regs, uint32_t nr) {
     if (!r) return bad_regs(regs);
     std::array<uint64_t, 6> args = {uint32_t(r->bx), uint32_t(r->cx), uint32_t(r->dx),
                                     uint32_t(r->si), uint32_t(r->di), uint32_t(r->bp)};
-    dispatch(*r, SyscallAbi::i386, nr, args);
+    dispatch(regs, *r, SyscallAbi::i386, nr, args);
 }
 
 void Kernel::bad_regs(uint64_t regs) {
@@ -251,11 +251,13 @@ void Kernel::bad_regs(uint64_t regs) {
                         fmt::format("the entry stub passed {:#x} as pt_regs, which is not kernel memory", regs)});
 }
 
-void Kernel::dispatch(PtRegs& regs, SyscallAbi abi, int64_t nr, const std::array<uint64_t, 6>& args) {
+void Kernel::dispatch(uint64_t regs_va, PtRegs& regs, SyscallAbi abi, int64_t nr,
+                      const std::array<uint64_t, 6>& args) {
     Process& p = *current_;
     const SupportStatus st = dispatcher_.lookup(abi, nr);
     const std::string_view name = st.entry ? st.entry->name : std::string_view{};
-    if (events_.wants(kSyscalls)) events_.publish(SyscallEntryEvent{p.pid, abi, nr, name, args, &p.mm});
+    if (events_.wants(kSyscalls))
+        events_.publish(SyscallEntryEvent{p.pid, abi, nr, name, args, &p.mm, regs_va});
     SyscallContext ctx{*this, p, abi, args, regs};
     int64_t ret = -ENOSYS;
     if (st.service) {

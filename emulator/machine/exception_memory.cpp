@@ -84,14 +84,17 @@ std::optional<size_t> probe_twice(uc_engine* uc, uc_context* scratch) {
 // Runs on `uc` itself before anything else is mapped, and leaves its
 // registers as they were (a throwaway engine would cost a second uc_open).
 std::optional<size_t> locate(uc_engine* uc) {
+    // The first uc_mem_map initialises the CPU (old_exception = -1); save after it,
+    // or restoring would bring back the zero that reads as a pending #DE.
+    uc_mem_map(uc, kCodePage, 0x1000, UC_PROT_ALL);
+    uc_mem_write(uc, kCodePage, kDivEcxTwice, sizeof kDivEcxTwice);
     Context pristine = new_context(uc), scratch = new_context(uc);
     if (!pristine || !scratch) return std::nullopt;
     uc_context_save(uc, pristine.get());
-    uc_mem_map(uc, kCodePage, 0x1000, UC_PROT_ALL);
-    uc_mem_write(uc, kCodePage, kDivEcxTwice, sizeof kDivEcxTwice);
     std::optional<size_t> found = probe_twice(uc, scratch.get());
     uc_mem_unmap(uc, kCodePage, 0x1000);
     uc_context_restore(uc, pristine.get());
+    if (found) write_minus_one(uc, scratch.get(), *found);
     return found;
 }
 

@@ -82,6 +82,12 @@ void RangeMap::discard(uint64_t va, uint64_t len) {
     }
 }
 
+void RangeMap::clear() {
+    if (attached_)
+        for (auto& [va, r] : ranges_) engine_unmap(va, r.len);
+    ranges_.clear();
+}
+
 void RangeMap::attach() {
     if (attached_) return;
     for (auto& [va, r] : ranges_) engine_map(va, r);

@@ -119,6 +119,7 @@ void Machine::identify_cpu() {
     cpu_.set_reg(Reg::rsp, 0);
     cpu_.run(kernel_symbol("identify_cpu"));  // no count: a counted start makes the next one flush all code
     cpuid_1_edx_ = uint32_t(cpu_.reg(Reg::rdx));
+    cpu_.forget_exception();  // the engine's hlt leaves a stale #GP that would turn the next fault into #DF
 }
 
 void Machine::enable_paging() {

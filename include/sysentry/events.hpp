@@ -39,6 +39,7 @@ struct SyscallEntryEvent {
     std::string_view name;  // "" for a hole in the table
     std::array<uint64_t, 6> args;
     const UserMemory* memory;  // valid during delivery only
+    uint64_t regs = 0;         // guest address of the caller's pt_regs (on its kernel stack)
 };
 
 struct SyscallExitEvent {

@@ -47,6 +47,7 @@ public:
     // The host byte behind `va`, and how many bytes follow it in the same range.
     uint8_t* host(uint64_t va, size_t* run = nullptr) const;
     void discard(uint64_t va, uint64_t len);  // MADV_DONTNEED
+    void clear();  // drop every range
 
     void attach();  // mirror every range into the engine
     void detach();  // withdraw them (the process is switched out)

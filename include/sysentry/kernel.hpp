@@ -85,7 +85,8 @@ public:
     bool user_page_fault(uint64_t address) override;
 
 private:
-    void dispatch(PtRegs& regs, SyscallAbi abi, int64_t nr, const std::array<uint64_t, 6>& args);
+    void dispatch(uint64_t regs_va, PtRegs& regs, SyscallAbi abi, int64_t nr,
+                  const std::array<uint64_t, 6>& args);
     PtRegs* pt_regs_at(uint64_t regs);
     void bad_regs(uint64_t regs);
     std::optional<RunResult> handle_stop();

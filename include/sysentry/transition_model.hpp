@@ -11,6 +11,7 @@
 
 #include "sysentry/cpu.hpp"
 #include "sysentry/events.hpp"
+#include "sysentry/guest_ranges.hpp"
 #include "sysentry/msr_view.hpp"
 
 namespace sysentry {
@@ -43,7 +44,10 @@ public:
     TransitionModel& operator=(const TransitionModel&) = delete;
 
     // After the engine stops: a fault to handle, or a RIP to resume at.
-    std::optional<Fault> take_fault() { return std::exchange(fault_, std::nullopt); }
+    std::optional<Fault> take_fault() {
+        scratch_pages_.clear();
+        return std::exchange(fault_, std::nullopt);
+    }
     std::optional<uint64_t> take_resume() { return std::exchange(resume_, std::nullopt); }
 
     bool sce() const { return sce_; }
@@ -74,6 +78,9 @@ private:
     static void on_out(uc_engine*, uint32_t port, int size, uint32_t value, void*);
     static void on_interrupt(uc_engine*, uint32_t intno, void*);
     static bool on_invalid(uc_engine*, void*);
+    static bool on_unmapped(uc_engine*, uc_mem_type, uint64_t address, int, int64_t, void*);
+    uint64_t instruction_before(uint64_t next_rip, unsigned x86_insn) const;
+    std::optional<uint64_t> port_io_near(uint64_t rip) const;
 
     void syscall_instruction();
     void land();
@@ -94,6 +101,7 @@ private:
     uint64_t carrier_call_, carrier_landing_, carrier_iret_;
     uint64_t* carrier_frame_;
     std::vector<Hook> hooks_;
+    RangeMap scratch_pages_;  // engine memory with no page-table entry, to provoke real faults
 };
 
 }  // namespace sysentry

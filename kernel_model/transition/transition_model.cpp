@@ -21,7 +21,8 @@ constexpr uint64_t kInterruptGateClears = kFlagTf | kFlagNt | kFlagRf | kFlagVm 
 static TransitionModel& self(void* user) { return *static_cast<TransitionModel*>(user); }
 
 TransitionModel::TransitionModel(Machine& machine, EventBus& events, SyscallDispatcher& dispatcher)
-    : machine_(machine), cpu_(machine.cpu()), events_(events), dispatcher_(dispatcher) {
+    : machine_(machine), cpu_(machine.cpu()), events_(events), dispatcher_(dispatcher),
+      scratch_pages_(machine.cpu()) {
     carrier_call_ = machine.kernel_symbol("sysentry_carrier_call");
     carrier_landing_ = machine.kernel_symbol("sysentry_carrier_landing");
     carrier_iret_ = machine.kernel_symbol("sysentry_carrier_iret");
@@ -33,6 +34,8 @@ TransitionModel::TransitionModel(Machine& machine, EventBus& events, SyscallDisp
     hooks_.push_back(cpu_.hook_out(on_out, this));
     hooks_.push_back(cpu_.hook_interrupt(on_interrupt, this));
     hooks_.push_back(cpu_.hook_invalid(on_invalid, this));
+    hooks_.push_back(cpu_.hook_unmapped(on_unmapped, this));
+    scratch_pages_.attach();
     scan_kernel_text();
 }
 
@@ -121,7 +124,8 @@ void TransitionModel::land() {
         uint64_t ret = mem.read_value<uint64_t>(cpu_.reg(Reg::rsp)).value_or(0);
         if ((ret & ~(kPageSize - 1)) == kCarrierPage)
             return raise({kPageFault, carrier_call_, carrier_call_, 3, "ring 3 ran into the kernel half"});
-        return raise({kGeneralProtection, ret, 0, 3, "far call through a call gate"});
+        return raise({kGeneralProtection, instruction_before(ret, X86_INS_LCALL), 0, 3,
+                      "far call through a call gate"});
     }
     PendingEntry e = *std::exchange(pending_, std::nullopt);
     if (e.kind == PendingEntry::Kind::syscall) {
@@ -214,6 +218,53 @@ void TransitionModel::on_wrmsr_site(uc_engine*, uint64_t, uint32_t, void* user) 
         m.sce_ = m.cpu_.reg(Reg::rax) & kEferSce;
 }
 
+// The start of the instruction of kind `x86_insn` that ends at `next_rip`, or
+// `next_rip` when none does (instructions cannot be decoded backwards, so
+// each plausible length is tried).
+uint64_t TransitionModel::instruction_before(uint64_t next_rip, unsigned x86_insn) const {
+    static const Disassembler dis;
+    uint8_t code[15];
+    for (unsigned len = 1; len <= sizeof code; ++len) {
+        if (!cpu_.read_memory(next_rip - len, code, len)) continue;
+        auto insn = dis.one(std::span(code, len), next_rip - len);
+        if (insn && insn->size == len && insn->id == x86_insn) return next_rip - len;
+    }
+    return next_rip;
+}
+
+static bool is_port_io(unsigned id) {
+    switch (id) {
+    case X86_INS_IN: case X86_INS_OUT: case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
+    case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD: return true;
+    default: return false;
+    }
+}
+
+// The address of a port-I/O instruction at `rip` or ending there, if any.
+std::optional<uint64_t> TransitionModel::port_io_near(uint64_t rip) const {
+    static const Disassembler dis;
+    uint8_t code[15] = {};
+    if (cpu_.read_memory(rip, code, sizeof code)) {
+        if (auto insn = dis.one(code, rip); insn && is_port_io(insn->id)) return rip;
+    }
+    for (unsigned id : {X86_INS_IN, X86_INS_OUT}) {
+        if (uint64_t at = instruction_before(rip, id); at != rip) return at;
+    }
+    return std::nullopt;
+}
+
+// The engine looks for memory behind an address before it walks the page
+// tables, and reports "unmapped" without a usable RIP. Give it a scratch page
+// there, with no page-table entry, and let it retry: its own walk then raises
+// the architectural fault (#PF, or #GP for a non-canonical address) with the
+// exact RIP and CR2. The scratch pages go when the engine next stops.
+bool TransitionModel::on_unmapped(uc_engine*, uc_mem_type, uint64_t address, int, int64_t, void* user) {
+    TransitionModel& m = self(user);
+    uint64_t page = address & ~(kPageSize - 1);
+    if (m.scratch_pages_.contains(page) || !m.scratch_pages_.map(page, kPageSize)) return false;
+    return true;
+}
+
 // ---- iretq in the guest kernel: the engine performs it; the model reports it ----
 void TransitionModel::on_iret_site(uc_engine*, uint64_t, uint32_t, void* user) {
     TransitionModel& m = self(user);
@@ -233,6 +284,11 @@ void TransitionModel::on_iret_site(uc_engine*, uint64_t, uint32_t, void* user) {
 // ---- the dispatch instruction ----
 void TransitionModel::on_out(uc_engine*, uint32_t port, int, uint32_t, void* user) {
     TransitionModel& m = self(user);
+    if (m.cpu_.cpl() != 0) {  // CPL > IOPL and no I/O bitmap: #GP, whatever the engine let through
+        uint64_t next = m.cpu_.reg(Reg::rip);
+        return m.raise({kGeneralProtection, m.instruction_before(next, X86_INS_OUT), 0, m.cpu_.cpl(),
+                        "port I/O in ring 3"});
+    }
     if (port == SYSENTRY_PORT_DO_SYSCALL_64)
         m.dispatcher_.do_syscall_64(m.cpu_.reg(Reg::rdi), int64_t(m.cpu_.reg(Reg::rsi)));
     else if (port == SYSENTRY_PORT_DO_INT80)
@@ -246,10 +302,17 @@ void TransitionModel::on_interrupt(uc_engine*, uint32_t intno, void* user) {
     unsigned cpl = m.cpu_.cpl();
     if (intno >= 32 && cpl == 3) return m.software_interrupt(uint8_t(intno));
     m.cpu_.forget_exception();  // the model delivers it: the engine must not stack it into a #DF
+    if (cpl == 3) {
+        // The engine's I/O-permission check misfires; by the architecture, port I/O
+        // at CPL > IOPL with no I/O bitmap is #GP at that instruction.
+        if (auto at = m.port_io_near(rip)) return m.raise({kGeneralProtection, *at, 0, 3, "port I/O in ring 3"});
+    }
     uint64_t cr2 = intno == kPageFault ? m.cpu_.reg(Reg::cr2) : 0;
     // Demand paging: the engine retries the faulting instruction when we return.
     if (intno == kPageFault && cpl == 3 && m.dispatcher_.user_page_fault(cr2)) return;
-    if (intno >= 32) rip -= 2;  // `int n` reports the next RIP; the fault is the instruction
+    // `int n` (cd n) reports the next RIP; the fault belongs to the instruction itself.
+    uint8_t b[2] = {};
+    if (m.cpu_.read_memory(rip - 2, b, 2) && b[0] == 0xcd && b[1] == intno) rip -= 2;
     m.raise({uint8_t(intno), rip, cr2, cpl, ""});
 }
 
