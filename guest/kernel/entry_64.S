@@ -12,6 +12,43 @@
  */
 #include "sysentry/kernel_abi.h"
 
+/* pt_regs below orig_ax, in Linux's order (its PUSH_AND_CLEAR_REGS / POP_REGS). */
+.macro PUSH_REGS
+	pushq	%rdi				/* pt_regs->di */
+	pushq	%rsi				/* pt_regs->si */
+	pushq	%rdx				/* pt_regs->dx */
+	pushq	%rcx				/* pt_regs->cx */
+	pushq	$-ENOSYS			/* pt_regs->ax: the result unless a handler sets one */
+	pushq	%r8				/* pt_regs->r8 */
+	pushq	%r9				/* pt_regs->r9 */
+	pushq	%r10				/* pt_regs->r10 */
+	pushq	%r11				/* pt_regs->r11 */
+	pushq	%rbx				/* pt_regs->bx */
+	pushq	%rbp				/* pt_regs->bp */
+	pushq	%r12				/* pt_regs->r12 */
+	pushq	%r13				/* pt_regs->r13 */
+	pushq	%r14				/* pt_regs->r14 */
+	pushq	%r15				/* pt_regs->r15 */
+.endm
+
+.macro POP_REGS
+	popq	%r15				/* pt_regs->r15 */
+	popq	%r14				/* pt_regs->r14 */
+	popq	%r13				/* pt_regs->r13 */
+	popq	%r12				/* pt_regs->r12 */
+	popq	%rbp				/* pt_regs->bp */
+	popq	%rbx				/* pt_regs->bx */
+	popq	%r11				/* pt_regs->r11 */
+	popq	%r10				/* pt_regs->r10 */
+	popq	%r9				/* pt_regs->r9 */
+	popq	%r8				/* pt_regs->r8 */
+	popq	%rax				/* pt_regs->ax: the return value */
+	popq	%rcx				/* pt_regs->cx */
+	popq	%rdx				/* pt_regs->dx */
+	popq	%rsi				/* pt_regs->si */
+	popq	%rdi				/* pt_regs->di; rsp now at pt_regs->orig_ax */
+.endm
+
 	.text
 	.globl	entry_SYSCALL_64
 entry_SYSCALL_64:
@@ -24,21 +61,7 @@ entry_SYSCALL_64:
 	pushq	$__USER_CS			# pt_regs->cs
 	pushq	%rcx				# pt_regs->ip
 	pushq	%rax				# pt_regs->orig_ax
-	pushq	%rdi				# pt_regs->di
-	pushq	%rsi				# pt_regs->si
-	pushq	%rdx				# pt_regs->dx
-	pushq	%rcx				# pt_regs->cx
-	pushq	$-ENOSYS			# pt_regs->ax, the result unless a handler sets one
-	pushq	%r8				# pt_regs->r8
-	pushq	%r9				# pt_regs->r9
-	pushq	%r10				# pt_regs->r10
-	pushq	%r11				# pt_regs->r11
-	pushq	%rbx				# pt_regs->bx
-	pushq	%rbp				# pt_regs->bp
-	pushq	%r12				# pt_regs->r12
-	pushq	%r13				# pt_regs->r13
-	pushq	%r14				# pt_regs->r14
-	pushq	%r15				# pt_regs->r15
+	PUSH_REGS				# pt_regs->di ... r15, with ax = -ENOSYS
 	movq	%rsp, %rdi			# do_syscall_64 arg 1: regs
 	movslq	%eax, %rsi			# arg 2: nr, an int as Linux treats it
 	outb	%al, $SYSENTRY_PORT_DO_SYSCALL_64	# do_syscall_64(regs, nr): the C++ kernel serves it into pt_regs->ax
@@ -63,21 +86,7 @@ entry_SYSCALL_64:
 	jnz	swapgs_restore_regs_and_return_to_usermode
 
 syscall_return_via_sysret:
-	popq	%r15				# pt_regs->r15
-	popq	%r14				# pt_regs->r14
-	popq	%r13				# pt_regs->r13
-	popq	%r12				# pt_regs->r12
-	popq	%rbp				# pt_regs->bp
-	popq	%rbx				# pt_regs->bx
-	popq	%r11				# pt_regs->r11 (== flags, checked above)
-	popq	%r10				# pt_regs->r10
-	popq	%r9				# pt_regs->r9
-	popq	%r8				# pt_regs->r8
-	popq	%rax				# pt_regs->ax: the return value
-	popq	%rcx				# pt_regs->cx (== ip, checked above)
-	popq	%rdx				# pt_regs->dx
-	popq	%rsi				# pt_regs->si
-	popq	%rdi				# pt_regs->di; rsp now at pt_regs->orig_ax
+	POP_REGS				# r15 ... rdi (rcx == ip and r11 == flags, checked above)
 	movq	PTREGS_RSP-PTREGS_ORIG_RAX(%rsp), %rsp	# back onto the user stack
 	swapgs					# GS.base <- the user's again
 	sysretq					# RIP <- RCX, RFLAGS <- R11, CS/SS from STAR, CPL 3
@@ -86,21 +95,7 @@ syscall_return_via_sysret:
  * return to any RIP, RFLAGS, CS and SS. */
 	.globl	swapgs_restore_regs_and_return_to_usermode
 swapgs_restore_regs_and_return_to_usermode:
-	popq	%r15				# pt_regs->r15
-	popq	%r14				# pt_regs->r14
-	popq	%r13				# pt_regs->r13
-	popq	%r12				# pt_regs->r12
-	popq	%rbp				# pt_regs->bp
-	popq	%rbx				# pt_regs->bx
-	popq	%r11				# pt_regs->r11
-	popq	%r10				# pt_regs->r10
-	popq	%r9				# pt_regs->r9
-	popq	%r8				# pt_regs->r8
-	popq	%rax				# pt_regs->ax
-	popq	%rcx				# pt_regs->cx
-	popq	%rdx				# pt_regs->dx
-	popq	%rsi				# pt_regs->si
-	popq	%rdi				# pt_regs->di
+	POP_REGS				# r15 ... rdi
 	addq	$8, %rsp			# drop orig_ax: what remains is an IRET frame
 	swapgs					# GS.base <- the user's again
 	iretq					# pop ip, cs, flags, sp, ss: back to ring 3
@@ -111,21 +106,7 @@ swapgs_restore_regs_and_return_to_usermode:
 entry_INT80_compat:
 	swapgs					# GS.base <- this CPU's per-CPU area
 	pushq	%rax				# pt_regs->orig_ax
-	pushq	%rdi				# pt_regs->di
-	pushq	%rsi				# pt_regs->si
-	pushq	%rdx				# pt_regs->dx
-	pushq	%rcx				# pt_regs->cx
-	pushq	$-ENOSYS			# pt_regs->ax
-	pushq	%r8				# pt_regs->r8
-	pushq	%r9				# pt_regs->r9
-	pushq	%r10				# pt_regs->r10
-	pushq	%r11				# pt_regs->r11
-	pushq	%rbx				# pt_regs->bx
-	pushq	%rbp				# pt_regs->bp
-	pushq	%r12				# pt_regs->r12
-	pushq	%r13				# pt_regs->r13
-	pushq	%r14				# pt_regs->r14
-	pushq	%r15				# pt_regs->r15
+	PUSH_REGS				# pt_regs->di ... r15, with ax = -ENOSYS
 	movq	%rsp, %rdi			# do_int80_syscall_32 arg 1: regs
 	movl	%eax, %esi			# arg 2: nr, 32 bits
 	outb	%al, $SYSENTRY_PORT_DO_INT80	# do_int80_syscall_32(regs, nr): the C++ kernel serves it

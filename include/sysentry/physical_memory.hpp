@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "sysentry/guest_ranges.hpp"
+
 namespace sysentry {
 
 class Cpu;
@@ -18,8 +20,7 @@ constexpr uint64_t kPageTableRamBase = 0xf000000000;
 
 class PhysicalMemory {
 public:
-    explicit PhysicalMemory(uint64_t bytes);  // host pages cost memory only once touched
-    ~PhysicalMemory();
+    explicit PhysicalMemory(uint64_t bytes) : block_(bytes) {}  // pages cost host memory once touched
     PhysicalMemory(const PhysicalMemory&) = delete;
     PhysicalMemory& operator=(const PhysicalMemory&) = delete;
 
@@ -28,16 +29,15 @@ public:
     std::optional<uint64_t> allocate_frame();  // a zeroed 4 KiB frame
     void free_frame(uint64_t phys);
 
-    uint8_t* host(uint64_t phys) const { return base_ + (phys - kPageTableRamBase); }
-    uint64_t size() const { return size_; }
+    uint8_t* host(uint64_t phys) const { return block_.data() + (phys - kPageTableRamBase); }
+    uint64_t size() const { return block_.size(); }
     uint64_t frames_in_use() const { return in_use_; }
     static bool overlaps(uint64_t va, uint64_t len, uint64_t size) {
         return va < kPageTableRamBase + size && kPageTableRamBase < va + len;
     }
 
 private:
-    uint8_t* base_ = nullptr;
-    uint64_t size_ = 0;
+    HostBlock block_;
     uint64_t next_ = 0;  // bump offset for never-used frames
     uint64_t in_use_ = 0;
     std::vector<uint64_t> free_;
