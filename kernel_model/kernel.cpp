@@ -53,8 +53,12 @@ std::expected<void, std::string> Kernel::spawn(const Program& program) {
     auto mm = AddressSpace::create(machine_.cpu(), machine_.ram(), machine_.kernel_tables());
     auto kstack = machine_.allocate_kernel_stack();
     if (!mm || !kstack) return std::unexpected("out of guest memory creating the process");
-    auto p = std::unique_ptr<Process>(new Process{.pid = kFirstPid, .ppid = 1, .pgid = kFirstPid,
-                                                  .sid = kFirstPid, .mm = std::move(*mm)});
+    const int pid = next_pid_ = kFirstPid;
+    ++next_pid_;
+    init_pid_ = pid;
+    auto p = std::unique_ptr<Process>(new Process{.pid = pid, .ppid = 1, .pgid = pid,
+                                                  .sid = pid, .mm = std::move(*mm)});
+    p->image = std::make_shared<const std::vector<uint8_t>>(program.bytes);
     p->kernel_stack_top = *kstack;
     for (int fd : program.stdio)
         if (int flags = fcntl(fd, F_GETFL); flags >= 0) saved_stdio_flags_.emplace_back(fd, flags);
@@ -86,7 +90,16 @@ void Kernel::publish_exec(Process& p, const UserEntry& e) {
 }
 
 void Kernel::switch_to(Process& p) {
-    if (current_ && current_ != &p) current_->mm.detach();
+    Cpu& cpu = machine_.cpu();
+    if (current_ && current_ != &p) {
+        if (current_->state != TaskState::zombie) {
+            if (current_->context) current_->context->save(cpu);
+            else current_->context.emplace(cpu);
+        }
+        current_->mm.detach();
+    }
+    if (current_ != &p && p.context) p.context->restore(cpu);
+    *need_resched() = 0;
     current_ = &p;
     p.mm.attach();
     machine_.cpu().set_reg(Reg::cr3, p.mm.cr3());
@@ -133,23 +146,81 @@ RunResult Kernel::run(const RunLimits& limits) {
             budget = uint64_t(left.count());
         }
         uc_err err = cpu.run(rip, 0, budget);
-        if (current_->exit) {
-            const ProcessExit& e = *current_->exit;
-            if (e.signal) return {RunResult::Kind::killed, 0, e.signal, last_fault_, ""};
-            return {RunResult::Kind::exited, e.code, 0, {}, ""};
-        }
+        if (switch_requested_) cpu.forget_exception();  // the scheduler's hlt leaves a stale #GP
+        if (std::exchange(flush_requested_, false)) cpu.flush_translations();
         if (auto f = transitions_.take_fault()) {
             if (auto r = handle_fault(*f)) return *r;
         } else if (auto r = transitions_.take_resume()) {
             rip = *r;
             continue;
-        } else if (err != UC_ERR_OK) {
+        } else if (err != UC_ERR_OK && !current_->exit) {
             return {RunResult::Kind::engine_error, 0, 0, {}, uc_strerror(err)};
         } else if (std::exchange(pause_requested_, false)) {
             return {RunResult::Kind::paused, 0, 0, {}, "paused"};
         }
+        if (auto done = init_result()) return *done;
+        if (std::exchange(switch_requested_, false) || current_->state != TaskState::runnable) {
+            if (!schedule()) return {RunResult::Kind::engine_error, 0, 0, {}, "every process is blocked"};
+        }
         rip = cpu.reg(Reg::rip);
     }
+}
+
+// The run is over when the first process has ended; its status is the run's.
+std::optional<RunResult> Kernel::init_result() const {
+    auto it = processes_.find(init_pid_);
+    if (it == processes_.end() || !it->second->exit) return std::nullopt;
+    const ProcessExit& e = *it->second->exit;
+    if (e.signal) return RunResult{RunResult::Kind::killed, 0, e.signal, last_fault_, ""};
+    return RunResult{RunResult::Kind::exited, e.code, 0, {}, ""};
+}
+
+// ---- scheduling: round robin in pid order, at system-call boundaries ----
+// TIF_NEED_RESCHED: the entry stub checks it after the call and halts into the
+// scheduler. (Stopping the engine from a hook would let it finish its block.)
+void Kernel::request_switch() {
+    switch_requested_ = true;
+    *need_resched() = 1;
+}
+
+void Kernel::flush_translations_later() {
+    flush_requested_ = true;
+    request_switch();
+}
+
+uint8_t* Kernel::need_resched() {
+    return machine_.kernel_ranges().host(machine_.percpu() + PCPU_NEED_RESCHED);
+}
+
+void Kernel::block(Process& p, std::function<std::optional<int64_t>()> retry) {
+    p.state = TaskState::blocked;
+    p.retry = std::move(retry);
+    request_switch();
+}
+
+bool Kernel::schedule() {
+    constexpr int kIdleRounds = 200000;  // about 20 s of 100 µs naps while every task waits
+    for (int round = 0; round < kIdleRounds; ++round) {
+        auto after = processes_.upper_bound(current_->pid);
+        std::vector<Process*> order;
+        for (auto it = after; it != processes_.end(); ++it) order.push_back(it->second.get());
+        for (auto it = processes_.begin(); it != after; ++it) order.push_back(it->second.get());
+        for (Process* p : order) {
+            if (p->state == TaskState::blocked && p->retry) {
+                if (p->retry()) p->state = TaskState::runnable, p->retry = nullptr;
+            }
+            if (p->state == TaskState::runnable) {
+                switch_to(*p);
+                std::erase_if(processes_, [this](const auto& e) { return e.second->reaped && e.second.get() != current_; });
+                return true;
+            }
+        }
+        if (round == 0 && std::none_of(order.begin(), order.end(),
+                                       [](Process* p) { return p->state == TaskState::blocked; }))
+            return false;
+        usleep(100);  // everyone waits on the host (a pipe from outside, stdin, a sleep)
+    }
+    return false;
 }
 
 // A fault in ring 3 becomes its signal's default action; in ring 0 it is an oops.
@@ -166,20 +237,54 @@ std::optional<RunResult> Kernel::handle_fault(const Fault& f) {
         FaultSiginfo si = fault_siginfo(f.vector, f.rip, f.cr2, present);
         events_.publish(FaultEvent{current_->pid, f.vector, f.rip, f.cr2, 3, sig, si.code, si.addr});
     }
-    last_fault_ = f;
+    if (current_->pid == init_pid_) last_fault_ = f;
     exit_process(*current_, ProcessExit{0, sig});
-    return RunResult{RunResult::Kind::killed, 0, sig, f, ""};
+    return std::nullopt;  // the run loop ends the run, or schedules another process
 }
 
 bool Kernel::user_page_fault(uint64_t address) {
     return current_ && current_->mm.handle_fault(address, false, false);
 }
 
+// do_exit: the process becomes a zombie for its parent's wait4; its files close
+// now (so a pipe's reader sees EOF), its memory goes when it is reaped.
 void Kernel::exit_process(Process& p, ProcessExit how) {
     if (p.exit) return;
     p.exit = how;
+    p.state = TaskState::zombie;
+    p.retry = nullptr;
+    if (p.clear_child_tid) p.mm.write_value<uint32_t>(p.clear_child_tid, 0);  // CLONE_CHILD_CLEARTID
+    p.fds = FdTable{};
+    for (Process* child : children_of(p.pid)) child->ppid = 1;  // reparented to init, which Linux has
     if (events_.wants(kExits)) events_.publish(ProcessExitEvent{p.pid, how.code, how.signal});
-    machine_.cpu().stop();
+    if (&p == current_) request_switch();
+}
+
+void Kernel::kill_process(Process& p, int signal) { exit_process(p, ProcessExit{0, signal}); }
+
+Process* Kernel::find(int pid) {
+    auto it = processes_.find(pid);
+    return it == processes_.end() ? nullptr : it->second.get();
+}
+
+std::vector<Process*> Kernel::processes() {
+    std::vector<Process*> out;
+    for (auto& [id, p] : processes_) out.push_back(p.get());
+    return out;
+}
+
+std::vector<Process*> Kernel::children_of(int pid) {
+    std::vector<Process*> out;
+    for (auto& [id, p] : processes_)
+        if (p->ppid == pid && id != pid && !p->reaped) out.push_back(p.get());
+    return out;
+}
+
+void Kernel::reap(int pid) {
+    Process* p = find(pid);
+    if (!p || pid == init_pid_) return;
+    p->reaped = true;
+    if (p != current_) processes_.erase(pid);  // else the scheduler removes it after switching away
 }
 
 void Kernel::warn(std::string text) {
@@ -258,19 +363,32 @@ void Kernel::dispatch(uint64_t regs_va, PtRegs& regs, SyscallAbi abi, int64_t nr
     const std::string_view name = st.entry ? st.entry->name : std::string_view{};
     if (events_.wants(kSyscalls))
         events_.publish(SyscallEntryEvent{p.pid, abi, nr, name, args, &p.mm, regs_va});
-    SyscallContext ctx{*this, p, abi, args, regs};
-    int64_t ret = -ENOSYS;
-    if (st.service) {
-        ret = st.service->fn(ctx);
-    } else {
+    if (!st.service) {
         warn(fmt::format("syscall {} ({} {}) is not implemented: returning -ENOSYS",
                          name.empty() ? "?" : name, to_string(abi), nr));
+        return complete(p, regs, {abi, nr, name, args}, -ENOSYS, std::nullopt);
     }
-    if (abi == SyscallAbi::i386) ret = int64_t(int32_t(ret));  // eax only: sign-extended into pt_regs
-    if (!ctx.exit) regs.ax = uint64_t(ret);
+    SyscallContext ctx{*this, p, abi, args, regs};
+    int64_t ret = st.service->fn(ctx);
+    if (ret != kRetryLater) return complete(p, regs, {abi, nr, name, args}, ret, ctx.exit);
+    // Blocked: the scheduler runs the service again until it has an answer.
+    block(p, [this, &p, &regs, fn = st.service->fn, call = PendingCall{abi, nr, name, args}]() -> std::optional<int64_t> {
+        SyscallContext again{*this, p, call.abi, call.args, regs};
+        int64_t r = fn(again);
+        if (r == kRetryLater) return std::nullopt;
+        complete(p, regs, call, r, again.exit);
+        return r;
+    });
+}
+
+// The end of a call: the result into pt_regs->ax, the event, and an exit if it was one.
+void Kernel::complete(Process& p, PtRegs& regs, const PendingCall& call, int64_t ret,
+                      std::optional<SyscallContext::Exit> exit) {
+    if (call.abi == SyscallAbi::i386) ret = int64_t(int32_t(ret));  // eax only, sign-extended
+    if (!exit) regs.ax = uint64_t(ret);
     if (events_.wants(kSyscalls))
-        events_.publish(SyscallExitEvent{p.pid, abi, nr, name, args, ret, !ctx.exit, &p.mm});
-    if (ctx.exit) exit_process(p, ProcessExit{ctx.exit->code, ctx.exit->signal});
+        events_.publish(SyscallExitEvent{p.pid, call.abi, call.nr, call.name, call.args, ret, !exit, &p.mm});
+    if (exit) exit_process(p, ProcessExit{exit->code, exit->signal});
 }
 
 // ---- oops ----

@@ -25,6 +25,21 @@ Hook::~Hook() {
     if (uc_) uc_hook_del(uc_, h_);
 }
 
+CpuContext::CpuContext(const Cpu& cpu) {
+    uc_context* c = nullptr;
+    check(uc_context_alloc(cpu.engine(), &c), "uc_context_alloc");
+    ctx_.reset(c);
+    save(cpu);
+}
+
+void CpuContext::save(const Cpu& cpu) { check(uc_context_save(cpu.engine(), ctx_.get()), "uc_context_save"); }
+
+void CpuContext::restore(Cpu& cpu) const {
+    check(uc_context_restore(cpu.engine(), ctx_.get()), "uc_context_restore");
+}
+
+void CpuContext::set(Reg r, uint64_t v) { check(uc_context_reg_write(ctx_.get(), int(r), &v), "context write"); }
+
 Cpu::Cpu() {
     uc_engine* uc = nullptr;
     check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc), "uc_open");

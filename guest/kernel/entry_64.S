@@ -65,6 +65,10 @@ entry_SYSCALL_64:
 	movq	%rsp, %rdi			# do_syscall_64 arg 1: regs
 	movslq	%eax, %rsi			# arg 2: nr, an int as Linux treats it
 	outb	%al, $SYSENTRY_PORT_DO_SYSCALL_64	# do_syscall_64(regs, nr): the C++ kernel serves it into pt_regs->ax
+	cmpb	$0, %gs:PCPU_NEED_RESCHED	# TIF_NEED_RESCHED: the call blocked or the task ended?
+	je	1f
+	hlt					# schedule(): the model switches tasks; this one resumes here
+1:
 
 	/* SYSRET rebuilds RIP from RCX, RFLAGS from R11 and CS/SS from STAR: use it
 	 * only when pt_regs says exactly that, as do_syscall_64 decides. */
@@ -110,6 +114,10 @@ entry_INT80_compat:
 	movq	%rsp, %rdi			# do_int80_syscall_32 arg 1: regs
 	movl	%eax, %esi			# arg 2: nr, 32 bits
 	outb	%al, $SYSENTRY_PORT_DO_INT80	# do_int80_syscall_32(regs, nr): the C++ kernel serves it
+	cmpb	$0, %gs:PCPU_NEED_RESCHED	# TIF_NEED_RESCHED: the call blocked or the task ended?
+	je	1f
+	hlt					# schedule(): the model switches tasks; this one resumes here
+1:
 	jmp	swapgs_restore_regs_and_return_to_usermode	# int $0x80 always returns by IRET
 
 /* 32-bit SYSCALL and SYSENTER: sysentry runs no 32-bit code, so reaching these is an oops. */

@@ -32,7 +32,9 @@ class AddressSpace final : public UserMemory {
 public:
     static std::optional<AddressSpace> create(Cpu& cpu, PhysicalMemory& ram, const PageTables& kernel);
     AddressSpace(AddressSpace&& o) noexcept;
-    AddressSpace& operator=(AddressSpace&&) = delete;
+    AddressSpace& operator=(AddressSpace&& o) noexcept;  // execve: the old space goes
+    // fork: a copy of every area and of every page the parent has touched.
+    std::optional<AddressSpace> fork(Cpu& cpu, const PageTables& kernel) const;
     ~AddressSpace() override;
 
     uint64_t cr3() const { return pt_->cr3(); }
@@ -73,6 +75,7 @@ private:
     std::optional<uint64_t> find_gap(uint64_t len) const;
     bool range_free(uint64_t start, uint64_t end) const;
     bool add_area(uint64_t start, uint64_t end, int prot, std::string name);
+    void release();
 
     PhysicalMemory* ram_;
     std::optional<PageTables> pt_;

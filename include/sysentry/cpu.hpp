@@ -43,6 +43,21 @@ private:
     uc_hook h_ = 0;
 };
 
+class Cpu;
+
+// A saved register file (a task switched out), owned.
+class CpuContext {
+public:
+    explicit CpuContext(const Cpu& cpu);
+    void save(const Cpu& cpu);
+    void restore(Cpu& cpu) const;
+    void set(Reg r, uint64_t v);
+
+private:
+    struct Free { void operator()(uc_context* c) const noexcept { uc_context_free(c); } };
+    std::unique_ptr<uc_context, Free> ctx_;
+};
+
 class Cpu {
 public:
     Cpu();  // x86-64, long mode, CPL 0

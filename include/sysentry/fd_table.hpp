@@ -12,6 +12,9 @@ struct OpenFile {
     int status_flags = 0;    // O_APPEND, O_NONBLOCK, access mode: what F_GETFL reports
     std::string guest_path;  // as opened; directories use it as the base for *at calls
     bool is_directory = false;
+    // Guest pipes are non-blocking on the host whatever the guest asked, so one
+    // process waiting on a pipe blocks in the scheduler, not the whole machine.
+    bool host_nonblocking = false;
     explicit OpenFile(int fd, int flags, std::string path = "", bool dir = false)
         : host_fd(fd), status_flags(flags), guest_path(std::move(path)), is_directory(dir) {}
     ~OpenFile();

@@ -36,7 +36,15 @@ public:
     explicit RangeMap(Cpu& cpu) : cpu_(&cpu) {}
     RangeMap(RangeMap&& o) noexcept
         : cpu_(o.cpu_), ranges_(std::move(o.ranges_)), attached_(std::exchange(o.attached_, false)) {}
-    RangeMap& operator=(RangeMap&&) = delete;
+    RangeMap& operator=(RangeMap&& o) noexcept {
+        if (this != &o) {
+            clear();
+            cpu_ = o.cpu_;
+            ranges_ = std::move(o.ranges_);
+            attached_ = std::exchange(o.attached_, false);
+        }
+        return *this;
+    }
     ~RangeMap();
 
     // Backs [va, va+len) (page aligned, currently unbacked) with fresh zeroed memory.

@@ -17,6 +17,7 @@
 #include "sysentry/process.hpp"
 #include "sysentry/pt_regs.hpp"
 #include "sysentry/sandbox_fs.hpp"
+#include "sysentry/services.hpp"
 #include "sysentry/transition_model.hpp"
 
 namespace sysentry {
@@ -75,6 +76,20 @@ public:
 
     // Services call these.
     void exit_process(Process& p, ProcessExit how);
+    // Drop all translated code once the engine has stopped (never from inside a
+    // hook: the engine returns into that code). The stub halts after the call.
+    void flush_translations_later();
+    Process* find(int pid);
+    std::vector<Process*> children_of(int pid);
+    std::vector<Process*> processes();
+    void reap(int pid);  // a zombie's last remains go
+    // fork/vfork/clone without CLONE_VM: the child's pid, or -errno.
+    int64_t fork(Process& parent, const PtRegs& regs, uint64_t clone_flags, uint64_t parent_tid,
+                 uint64_t child_tid);
+    // execve's second half: `p` now runs `program`; -errno before the point of no return.
+    int64_t exec(Process& p, PtRegs& regs, Program program);
+    // A signal's default action, when it is to terminate.
+    void kill_process(Process& p, int signal);
     void warn(std::string text);
     int64_t now_ns(int clock) const;  // a clock_gettime clock, deterministic when configured
     void fill_random(void* buf, size_t len);
@@ -85,11 +100,24 @@ public:
     bool user_page_fault(uint64_t address) override;
 
 private:
+    struct PendingCall {
+        SyscallAbi abi;
+        int64_t nr;
+        std::string_view name;
+        std::array<uint64_t, 6> args;
+    };
     void dispatch(uint64_t regs_va, PtRegs& regs, SyscallAbi abi, int64_t nr,
                   const std::array<uint64_t, 6>& args);
+    void complete(Process& p, PtRegs& regs, const PendingCall& call, int64_t ret,
+                  std::optional<SyscallContext::Exit> exit);
     PtRegs* pt_regs_at(uint64_t regs);
     void bad_regs(uint64_t regs);
     std::optional<RunResult> handle_stop();
+    std::optional<RunResult> init_result() const;
+    bool schedule();  // false: nothing left to run
+    void block(Process& p, std::function<std::optional<int64_t>()> retry);
+    void request_switch();
+    uint8_t* need_resched();
     std::optional<RunResult> handle_fault(const Fault& f);
     void switch_to(Process& p);
     void publish_exec(Process& p, const UserEntry& e);
@@ -113,6 +141,9 @@ private:
     bool booted_ = false;
     uint64_t user_entry_ = 0;
     bool pause_requested_ = false;
+    bool switch_requested_ = false;
+    bool flush_requested_ = false;
+    int init_pid_ = 0, next_pid_ = 0;
 };
 
 // Loads `program` into `p`: VMAs for the segments, the stack with argv/envp/auxv, the break.

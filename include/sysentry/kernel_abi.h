@@ -30,6 +30,7 @@
 /* The per-CPU area, reached through %gs after swapgs. */
 #define PCPU_USER_RSP_SCRATCH 0 /* the user RSP while the stub switches stacks */
 #define PCPU_TOP_OF_STACK 8     /* top of the current task's kernel stack */
+#define PCPU_NEED_RESCHED 16    /* set by the model: another task should run (TIF_NEED_RESCHED) */
 #define PCPU_CARRIER_FRAME 64   /* 5 qwords: the IRET frame that carries SYSRET to ring 3 */
 #define PCPU_TSS 128            /* the 64-bit TSS (104 bytes) */
 #define PCPU_SIZE 4096

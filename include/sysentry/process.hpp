@@ -6,7 +6,12 @@
 #include <optional>
 #include <string>
 
+#include <functional>
+#include <memory>
+#include <vector>
+
 #include "sysentry/address_space.hpp"
+#include "sysentry/cpu.hpp"
 #include "sysentry/fd_table.hpp"
 
 namespace sysentry {
@@ -32,6 +37,8 @@ struct ProcessExit {
     int wait_status() const { return signal ? signal : (code & 0xff) << 8; }
 };
 
+enum class TaskState { runnable, blocked, zombie };
+
 struct Process {
     int pid = 1, ppid = 0, pgid = 1, sid = 1;
     AddressSpace mm;
@@ -47,6 +54,13 @@ struct Process {
     uint64_t clear_child_tid = 0, robust_list = 0, robust_list_len = 0;
     uint64_t rseq = 0;
     std::optional<ProcessExit> exit;
+
+    // Scheduling: the CPU while switched out, and a blocked call to retry.
+    TaskState state = TaskState::runnable;
+    bool reaped = false;  // its parent has waited for it; gone once off the CPU
+    std::optional<CpuContext> context;
+    std::function<std::optional<int64_t>()> retry;  // nullopt: still blocked
+    std::shared_ptr<const std::vector<uint8_t>> image;  // the ELF it runs: /proc/self/exe
 };
 
 }  // namespace sysentry

@@ -36,6 +36,10 @@ struct SyscallContext {
 
 using Service = int64_t (*)(SyscallContext&);  // >= 0 result, or -errno
 
+// A service's answer meaning "not yet": the caller blocks and the scheduler
+// runs the service again later (pipes, wait4). Outside every errno's range.
+constexpr int64_t kRetryLater = -(int64_t(1) << 40);
+
 enum class Support { full, partial };
 
 struct ServiceRow {
@@ -51,6 +55,7 @@ struct ServiceRow {
 std::span<const ServiceRow> file_services();
 std::span<const ServiceRow> memory_services();
 std::span<const ServiceRow> process_services();
+std::span<const ServiceRow> lifecycle_services();
 std::span<const ServiceRow> info_services();
 std::span<const ServiceRow> time_services();
 std::span<const ServiceRow> signal_services();

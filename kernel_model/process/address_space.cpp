@@ -27,8 +27,43 @@ AddressSpace::AddressSpace(AddressSpace&& o) noexcept
       resident_(o.resident_), vmas_(std::move(o.vmas_)), brk_start_(o.brk_start_), brk_(o.brk_),
       freed_code_(o.freed_code_) {}
 
-AddressSpace::~AddressSpace() {
+void AddressSpace::release() {
+    ranges_.clear();
     if (pt_) pt_->release();
+    pt_.reset();
+}
+
+AddressSpace& AddressSpace::operator=(AddressSpace&& o) noexcept {
+    if (this != &o) {
+        release();
+        ram_ = o.ram_;
+        pt_ = std::exchange(o.pt_, std::nullopt);
+        ranges_ = std::move(o.ranges_);
+        resident_ = o.resident_;
+        vmas_ = std::move(o.vmas_);
+        brk_start_ = o.brk_start_;
+        brk_ = o.brk_;
+        freed_code_ = o.freed_code_;
+    }
+    return *this;
+}
+
+AddressSpace::~AddressSpace() { release(); }
+
+std::optional<AddressSpace> AddressSpace::fork(Cpu& cpu, const PageTables& kernel) const {
+    auto child = create(cpu, *ram_, kernel);
+    if (!child) return std::nullopt;
+    for (const auto& [start, v] : vmas_) {
+        if (!child->add_area(v.start, v.end, v.prot, v.name)) return std::nullopt;
+        for (uint64_t page = v.start; page < v.end; page += kPageSize) {
+            if (!pt_->lookup(page)) continue;  // never touched: the child starts it fresh too
+            if (!child->populate(page, v)) return std::nullopt;
+            std::memcpy(child->ranges_.host(page), ranges_.host(page), kPageSize);
+        }
+    }
+    child->brk_start_ = brk_start_;
+    child->brk_ = brk_;
+    return child;
 }
 
 const Vma* AddressSpace::find(uint64_t va) const {

@@ -304,8 +304,11 @@ int64_t transfer(SyscallContext& ctx, OpenFile& f, Dir dir, std::span<const User
         ssize_t r = dir == Dir::in ? host_read(f.host_fd, nullptr, 0, pos) : host_write(f.host_fd, nullptr, 0, pos);
         return r < 0 ? neg_errno() : r;
     }
-    if (dir == Dir::in) return read_to_user(user(ctx), f.host_fd, segs, pos);
-    return finish_write(ctx, write_from_user(user(ctx), f.host_fd, segs, pos));
+    int64_t r = dir == Dir::in ? read_to_user(user(ctx), f.host_fd, segs, pos)
+                               : finish_write(ctx, write_from_user(user(ctx), f.host_fd, segs, pos));
+    // A blocking guest fd whose host side would block: wait in the scheduler.
+    if (r == -EAGAIN && f.host_nonblocking && !(f.status_flags & O_NONBLOCK)) return kRetryLater;
+    return r;
 }
 
 // read/write/pread64/pwrite64 share this; `pos` is set for the p* calls.
@@ -600,7 +603,9 @@ int64_t fcntl_setfl(OpenFile& f, int arg) {
     int wanted = (f.status_flags & ~kSetflMask) | (arg & kSetflMask);
     int host = ::fcntl(f.host_fd, F_GETFL);
     if (host < 0) return neg_errno();
-    if (::fcntl(f.host_fd, F_SETFL, (host & ~kSetflMask) | (arg & kSetflMask)) != 0) return neg_errno();
+    int host_wanted = (host & ~kSetflMask) | (arg & kSetflMask);
+    if (f.host_nonblocking) host_wanted |= O_NONBLOCK;  // the guest's O_NONBLOCK lives in status_flags
+    if (::fcntl(f.host_fd, F_SETFL, host_wanted) != 0) return neg_errno();
     f.status_flags = wanted;
     return 0;
 }
@@ -855,10 +860,11 @@ int64_t sys_getdents64(SyscallContext& ctx) {
 int64_t do_pipe2(SyscallContext& ctx, uint64_t fds_va, int flags) {
     if (flags & ~kPipe2Flags) return -EINVAL;
     int host[2];
-    if (::pipe2(host, O_CLOEXEC | (flags & ~O_CLOEXEC)) != 0) return neg_errno();
+    if (::pipe2(host, O_CLOEXEC | O_NONBLOCK | (flags & ~O_CLOEXEC)) != 0) return neg_errno();
     int kept = flags & (O_NONBLOCK | O_DIRECT);
     auto read_end = std::make_shared<OpenFile>(host[0], O_RDONLY | kept);
     auto write_end = std::make_shared<OpenFile>(host[1], O_WRONLY | kept);
+    read_end->host_nonblocking = write_end->host_nonblocking = true;
     FdTable& fds = ctx.process.fds;
     bool cloexec = flags & O_CLOEXEC;
     int fd0 = fds.install(std::move(read_end), cloexec);

@@ -56,7 +56,7 @@ static int64_t sys_mmap(SyscallContext& c) {
 
 static void flush_after_unmap(SyscallContext& c) {
     c.cpu().flush_tlb();
-    if (c.mm().executable_pages_freed()) c.cpu().flush_translations();
+    if (c.mm().executable_pages_freed()) c.kernel.flush_translations_later();
 }
 
 static int64_t sys_munmap(SyscallContext& c) {

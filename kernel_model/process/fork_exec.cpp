@@ -1,0 +1,87 @@
+// fork and execve: a new process that resumes where its parent was, and a
+// process that starts again as another program.
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "sysentry/kernel.hpp"
+#include "sysentry/machine.hpp"
+
+namespace sysentry {
+
+using namespace x86;
+
+// copy_process(): the child gets a copy of the address space, shares the
+// parent's open file descriptions, and starts on its own kernel stack at
+// the IRET return path with the parent's pt_regs and ax = 0 (ret_from_fork).
+int64_t Kernel::fork(Process& parent, const PtRegs& regs, uint64_t flags, uint64_t parent_tid,
+                     uint64_t child_tid) {
+    auto mm = parent.mm.fork(machine_.cpu(), machine_.kernel_tables());
+    auto kstack = machine_.allocate_kernel_stack();
+    if (!mm || !kstack) return -ENOMEM;
+    const int pid = next_pid_++;
+    auto child = std::unique_ptr<Process>(new Process{.pid = pid, .ppid = parent.pid, .pgid = parent.pgid,
+                                                      .sid = parent.sid, .mm = std::move(*mm)});
+    child->fds = parent.fds;
+    child->cwd = parent.cwd;
+    child->exe = parent.exe;
+    child->comm = parent.comm;
+    child->image = parent.image;
+    child->kernel_stack_top = *kstack;
+    child->actions = parent.actions;
+    child->blocked = parent.blocked;
+    child->altstack = parent.altstack;
+    child->umask = parent.umask;
+
+    PtRegs child_regs = regs;
+    child_regs.ax = 0;  // fork returns 0 in the child
+    machine_.kernel_memory().write(*kstack - sizeof(PtRegs), &child_regs, sizeof child_regs);
+    child->context.emplace(machine_.cpu());
+    child->context->set(Reg::rsp, *kstack - sizeof(PtRegs));
+    child->context->set(Reg::rip, machine_.kernel_symbol("swapgs_restore_regs_and_return_to_usermode"));
+
+    if (flags & CLONE_PARENT_SETTID) parent.mm.write_value<int32_t>(parent_tid, pid);
+    if (flags & CLONE_CHILD_SETTID) child->mm.write_value<int32_t>(child_tid, pid);
+    if (flags & CLONE_CHILD_CLEARTID) child->clear_child_tid = child_tid;
+    processes_[pid] = std::move(child);
+    return pid;
+}
+
+// The point of no return is the new address space: before it, errors return to
+// the caller; after it, there is no caller to return to.
+int64_t Kernel::exec(Process& p, PtRegs& regs, Program program) {
+    auto mm = AddressSpace::create(machine_.cpu(), machine_.ram(), machine_.kernel_tables());
+    if (!mm) return -ENOMEM;
+    p.mm.detach();
+    p.mm = std::move(*mm);
+    p.mm.attach();
+    machine_.cpu().set_reg(Reg::cr3, p.mm.cr3());
+    flush_translations_later();  // the old program's code is gone
+    auto entry = load_program(*this, p, program);
+    if (!entry) {
+        kill_process(p, SIGSEGV);
+        return -ENOEXEC;
+    }
+    p.image = std::make_shared<const std::vector<uint8_t>>(std::move(program.bytes));
+    for (int fd = 0; fd < FdTable::kMaxFds; ++fd)
+        if (p.fds.cloexec(fd)) p.fds.close(fd);
+    for (SigAction& a : p.actions)  // handlers do not survive; ignored signals stay ignored
+        if (a.handler != uint64_t(SIG_IGN)) a = SigAction{};
+    p.altstack = AltStack{};
+    p.clear_child_tid = p.robust_list = p.rseq = 0;
+    machine_.cpu().set_reg(Reg::fs_base, 0);
+
+    regs = PtRegs{};  // start_thread(): every register zero but these
+    regs.ip = entry->rip;
+    regs.cs = kUserCs;
+    regs.flags = kFlagIf;
+    regs.sp = entry->rsp;
+    regs.ss = kUserDs;
+    return 0;
+}
+
+}  // namespace sysentry

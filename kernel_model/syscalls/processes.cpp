@@ -1,0 +1,180 @@
+// Process lifecycle services: fork and its relatives, wait4, execve, kill.
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <csignal>
+#include <fmt/format.h>
+
+#include "sysentry/kernel.hpp"
+#include "sysentry/machine.hpp"
+
+namespace sysentry {
+
+namespace {
+
+constexpr uint64_t kCloneThreadFlags = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND;
+constexpr size_t kMaxArgs = 1 << 16;
+constexpr size_t kMaxExecutable = 512u << 20;
+
+int64_t sys_fork(SyscallContext& c) { return c.kernel.fork(c.process, c.regs, 0, 0, 0); }
+
+// clone(flags, newsp, parent_tid, child_tid, tls): the fork-like kind, as glibc's fork() calls it.
+int64_t sys_clone(SyscallContext& c) {
+    uint64_t flags = c.arg(0);
+    if (flags & kCloneThreadFlags) {
+        c.kernel.warn("clone with CLONE_VM/CLONE_THREAD (threads) is not implemented: returning -ENOSYS");
+        return -ENOSYS;
+    }
+    if (c.arg(1)) return -EINVAL;  // a new stack only makes sense with CLONE_VM
+    return c.kernel.fork(c.process, c.regs, flags, c.arg(2), c.arg(3));
+}
+
+bool matches(const Process& child, int pid, const Process& me) {
+    if (pid > 0) return child.pid == pid;
+    if (pid == 0) return child.pgid == me.pgid;
+    if (pid == -1) return true;
+    return child.pgid == -pid;
+}
+
+// wait4(pid, wstatus, options, rusage): reap a zombie child, or wait for one.
+int64_t sys_wait4(SyscallContext& c) {
+    constexpr int kKnown = WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL;
+    int pid = c.iarg(0), options = c.iarg(2);
+    if (options & ~kKnown) return -EINVAL;
+    bool any = false;
+    for (Process* child : c.kernel.children_of(c.process.pid)) {
+        if (!matches(*child, pid, c.process)) continue;
+        any = true;
+        if (child->state != TaskState::zombie) continue;
+        int status = child->exit->wait_status();
+        if (c.arg(1) && !c.mm().write_value<int32_t>(c.arg(1), status)) return -EFAULT;
+        if (c.arg(3) && !c.mm().write_value(c.arg(3), rusage{})) return -EFAULT;
+        int reaped = child->pid;
+        c.kernel.reap(reaped);
+        return reaped;
+    }
+    if (!any) return -ECHILD;
+    return (options & WNOHANG) ? 0 : kRetryLater;
+}
+
+std::optional<std::vector<std::string>> read_string_array(const UserMemory& mem, uint64_t va) {
+    std::vector<std::string> out;
+    if (!va) return out;
+    for (size_t i = 0; i < kMaxArgs; ++i) {
+        auto ptr = mem.read_value<uint64_t>(va + i * 8);
+        if (!ptr) return std::nullopt;
+        if (!*ptr) return out;
+        auto s = mem.read_cstring(*ptr, 128 * 1024);
+        if (!s) return std::nullopt;
+        out.push_back(std::move(*s));
+    }
+    return std::nullopt;
+}
+
+// The file execve names, through the sandbox; /proc/self/exe is the running image.
+// Errors are -errno.
+std::expected<std::vector<uint8_t>, int> read_executable(SyscallContext& c, const std::string& path) {
+    if (path == "/proc/self/exe" || path == fmt::format("/proc/{}/exe", c.process.pid)) return *c.process.image;
+    auto fd = c.kernel.fs().open(SandboxFs::join(c.process.cwd, path), O_RDONLY, 0);
+    if (!fd) return std::unexpected(fd.error());
+    std::vector<uint8_t> bytes;
+    uint8_t buf[65536];
+    for (ssize_t n; (n = ::read(*fd, buf, sizeof buf)) > 0;) {
+        bytes.insert(bytes.end(), buf, buf + n);
+        if (bytes.size() > kMaxExecutable) break;
+    }
+    ::close(*fd);
+    return bytes;
+}
+
+int64_t sys_execve(SyscallContext& c) {
+    auto path = c.mm().read_cstring(c.arg(0), 4096);
+    if (!path) return -EFAULT;
+    if (path->empty()) return -ENOENT;
+    auto argv = read_string_array(c.mm(), c.arg(1));
+    auto envp = read_string_array(c.mm(), c.arg(2));
+    if (!argv || !envp) return -EFAULT;
+    auto bytes = read_executable(c, *path);
+    if (!bytes) return bytes.error();
+    if (bytes->size() > kMaxExecutable) return -E2BIG;
+    auto image = parse_elf(*bytes);
+    if (!image) {
+        if (image.error() == ElfError::DynamicallyLinked)
+            c.kernel.warn(fmt::format("execve {}: dynamically linked; sysentry runs static programs", *path));
+        return -ENOEXEC;
+    }
+    Program program{std::move(*bytes), std::move(*image), *path, std::move(*argv), std::move(*envp)};
+    return c.kernel.exec(c.process, c.regs, std::move(program));
+}
+
+// Default actions only: terminate, or ignore. Handlers are not run yet.
+bool ignored_by_default(int sig) { return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT; }
+
+int64_t send_signal(SyscallContext& c, Process& target, int sig) {
+    if (sig == 0 || target.state == TaskState::zombie) return 0;
+    uint64_t handler = target.actions[sig].handler;
+    if (sig != SIGKILL && handler == uint64_t(SIG_IGN)) return 0;
+    if (sig != SIGKILL && handler != uint64_t(SIG_DFL)) {
+        c.kernel.warn(fmt::format("signal {} has a handler; handlers are not delivered yet", sig));
+        return 0;
+    }
+    if (ignored_by_default(sig)) return 0;
+    if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+        c.kernel.warn("job-control stops are not modelled: the signal is ignored");
+        return 0;
+    }
+    if (&target == &c.process) c.exit = SyscallContext::Exit{0, sig};
+    else c.kernel.kill_process(target, sig);
+    return 0;
+}
+
+int64_t sys_kill(SyscallContext& c) {
+    int pid = c.iarg(0), sig = c.iarg(1);
+    if (sig < 0 || sig > 64) return -EINVAL;
+    if (pid > 0) {
+        Process* t = c.kernel.find(pid);
+        return t ? send_signal(c, *t, sig) : -ESRCH;
+    }
+    int64_t result = -ESRCH;
+    for (Process* t : c.kernel.processes()) {  // a group, or everyone but the caller
+        bool in = pid == -1 ? t != &c.process : t->pgid == (pid == 0 ? c.process.pgid : -pid);
+        if (in) result = send_signal(c, *t, sig);
+    }
+    return result;
+}
+
+int64_t sys_tkill(SyscallContext& c) {  // one thread per process: the tid is the pid
+    int sig = c.iarg(1);
+    if (c.iarg(0) <= 0 || sig < 0 || sig > 64) return -EINVAL;
+    Process* t = c.kernel.find(c.iarg(0));
+    return t ? send_signal(c, *t, sig) : -ESRCH;
+}
+
+int64_t sys_tgkill(SyscallContext& c) {
+    int sig = c.iarg(2);
+    if (c.iarg(0) <= 0 || c.iarg(1) <= 0 || sig < 0 || sig > 64) return -EINVAL;
+    Process* t = c.kernel.find(c.iarg(1));
+    if (!t || t->pid != c.iarg(0)) return -ESRCH;
+    return send_signal(c, *t, sig);
+}
+
+const ServiceRow kRows[] = {
+    {"fork", sys_fork, Support::full, "", true},
+    {"vfork", sys_fork, Support::partial, "the child gets a copy, as fork: the parent is not suspended", true},
+    {"clone", sys_clone, Support::partial, "fork-like only; threads (CLONE_VM) are ENOSYS"},
+    {"wait4", sys_wait4, Support::partial, "no stopped/continued children", true},
+    {"execve", sys_execve, Support::partial, "static ELF only; no #! scripts"},
+    {"kill", sys_kill, Support::partial, "default actions only: handlers are not run yet", true},
+    {"tkill", sys_tkill, Support::partial, "default actions only", true},
+    {"tgkill", sys_tgkill, Support::partial, "default actions only", true},
+};
+
+}  // namespace
+
+std::span<const ServiceRow> lifecycle_services() { return kRows; }
+
+}  // namespace sysentry

@@ -1,0 +1,60 @@
+// Several guest processes: fork with a pipe and wait4, execve of
+// /proc/self/exe, and a child killed by a fault, each with the output and
+// statuses the same program gives natively (glibc and, if present, musl).
+#include <gtest/gtest.h>
+
+#include "support/guest.hpp"
+
+namespace sysentry::test {
+namespace {
+
+constexpr std::string_view kForkProgram = R"(#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "child") == 0) { printf("exec'd child says hi\n"); return 9; }
+    int fds[2];
+    pipe(fds);
+    pid_t pid = fork();
+    if (pid == 0) { close(fds[0]); write(fds[1], "through the pipe\n", 17); _exit(7); }
+    close(fds[1]);
+    char buf[64] = {0};
+    ssize_t n = read(fds[0], buf, sizeof buf - 1);
+    ssize_t eof = read(fds[0], buf + 32, 8);
+    int st;
+    pid_t w = waitpid(pid, &st, 0);
+    printf("read %zd then %zd: %s", n, eof, buf);
+    printf("waited the child: %s, exit status %d\n", w == pid ? "yes" : "no", WEXITSTATUS(st));
+    pid_t p2 = fork();
+    if (p2 == 0) { char *av[] = {"x", "child", NULL}; execv("/proc/self/exe", av); _exit(99); }
+    waitpid(p2, &st, 0);
+    printf("exec'd child's status %d\n", WEXITSTATUS(st));
+    pid_t p3 = fork();
+    if (p3 == 0) { *(volatile int *)0 = 1; _exit(0); }
+    waitpid(p3, &st, 0);
+    printf("faulting child: signaled %d by %d\n", WIFSIGNALED(st), WTERMSIG(st));
+    printf("no more children: %s\n", waitpid(-1, &st, WNOHANG) < 0 ? "ECHILD" : "?");
+    return 3;
+}
+)";
+
+class processes : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(processes, fork_pipe_wait_exec_and_a_killed_child_match_native) {
+    if (GetParam() == "musl-gcc" && !on_path("musl-gcc")) GTEST_SKIP() << "musl-gcc is not installed";
+    ScratchRoot dir = temp_dir("sysentry-processes");
+    auto exe = build_c(kForkProgram, GetParam(), dir.path());
+    ASSERT_TRUE(exe) << exe.error();
+    ProcessRun guest = run_cli({"run", "--timeout", "20", exe->string()});
+    ProcessRun native = run_process({exe->string()});
+    EXPECT_EQ(guest.exit_code, 3) << describe(guest);
+    EXPECT_EQ(guest.out, native.out);
+    EXPECT_EQ(guest.out.find("exit status 7") != std::string::npos, true) << guest.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(libc, processes, ::testing::Values("gcc", "musl-gcc"),
+                         [](const auto& info) { return info.param == "gcc" ? std::string("glibc") : std::string("musl"); });
+
+}  // namespace
+}  // namespace sysentry::test
