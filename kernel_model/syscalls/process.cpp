@@ -1,6 +1,10 @@
 // Process services: exit, identity, thread-area and bookkeeping calls that
 // libc makes during start-up.
 #include <asm/prctl.h>
+#include <sys/prctl.h>
+
+#include <algorithm>
+#include <cstring>
 #include <sys/resource.h>
 
 #include <cerrno>
@@ -114,6 +118,35 @@ static int64_t sys_getrlimit(SyscallContext& c) {
 
 static int64_t sys_sched_yield(SyscallContext&) { return 0; }
 
+// prctl: the options libc and shells use; the rest are -EINVAL as for an unknown option.
+static int64_t sys_prctl(SyscallContext& c) {
+    constexpr size_t kTaskCommLen = 16;
+    switch (c.iarg(0)) {
+    case PR_SET_NAME: {
+        char name[kTaskCommLen] = {};
+        auto s = c.mm().read_cstring(c.arg(1), kTaskCommLen);
+        if (!s) {  // a name may fill all 16 bytes without a NUL: the kernel copies 15
+            if (!c.mm().read(c.arg(1), name, kTaskCommLen - 1)) return -EFAULT;
+            s = std::string(name, strnlen(name, kTaskCommLen - 1));
+        }
+        c.process.comm = s->substr(0, kTaskCommLen - 1);
+        return 0;
+    }
+    case PR_GET_NAME: {
+        char name[kTaskCommLen] = {};
+        std::memcpy(name, c.process.comm.data(), std::min(c.process.comm.size(), kTaskCommLen - 1));
+        return c.mm().write(c.arg(1), name, kTaskCommLen) ? 0 : -EFAULT;
+    }
+    case PR_GET_DUMPABLE: return 1;
+    case PR_SET_DUMPABLE: return c.arg(1) <= 1 ? 0 : -EINVAL;
+    case PR_SET_PDEATHSIG: return c.arg(1) <= 64 ? 0 : -EINVAL;
+    case PR_GET_PDEATHSIG: return c.mm().write_value<int32_t>(c.arg(1), 0) ? 0 : -EFAULT;
+    case PR_SET_NO_NEW_PRIVS: return c.arg(1) == 1 ? 0 : -EINVAL;
+    case PR_GET_NO_NEW_PRIVS: return 0;
+    default: return -EINVAL;
+    }
+}
+
 static const ServiceRow kRows[] = {
     {"exit", sys_exit, Support::partial, "ends the whole process (no threads yet)", true},
     {"exit_group", sys_exit, Support::full, "", true},
@@ -134,6 +167,7 @@ static const ServiceRow kRows[] = {
     {"prlimit64", sys_prlimit64, Support::partial, "limits are read-only defaults"},
     {"getrlimit", sys_getrlimit, Support::full},
     {"sched_yield", sys_sched_yield, Support::full, "", true},
+    {"prctl", sys_prctl, Support::partial, "names, dumpable, pdeathsig (recorded, not sent), no_new_privs"},
 };
 
 std::span<const ServiceRow> process_services() { return kRows; }
