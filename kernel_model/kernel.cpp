@@ -15,6 +15,7 @@
 #include "sysentry/exceptions.hpp"
 #include "sysentry/kernel_abi.h"
 #include "sysentry/machine.hpp"
+#include "sysentry/signal_delivery.hpp"
 
 namespace sysentry {
 
@@ -237,9 +238,28 @@ std::optional<RunResult> Kernel::handle_fault(const Fault& f) {
         FaultSiginfo si = fault_siginfo(f.vector, f.rip, f.cr2, present);
         events_.publish(FaultEvent{current_->pid, f.vector, f.rip, f.cr2, 3, sig, si.code, si.addr});
     }
+    if (deliver_fault_to_handler(*current_, f, sig)) return std::nullopt;  // the handler runs next
     if (current_->pid == init_pid_) last_fault_ = f;
     exit_process(*current_, ProcessExit{0, sig});
     return std::nullopt;  // the run loop ends the run, or schedules another process
+}
+
+// A fault whose signal has a handler, unblocked: the model enters the handler
+// straight from ring 3, with the faulting registers in the frame (the engine
+// gives it no exception entry to go through).
+bool Kernel::deliver_fault_to_handler(Process& p, const Fault& f, int sig) {
+    if (p.blocked & signal_bit(sig)) return false;  // a blocked synchronous fault kills (force_sig)
+    bool present = f.vector == kPageFault && p.mm.find(f.cr2) && p.mm.present(f.cr2);
+    FaultSiginfo si = fault_siginfo(f.vector, f.rip, f.cr2, present);
+    if (!post_signal(p, sig, {si.code, 0, si.addr})) return false;
+    Cpu& cpu = machine_.cpu();
+    RegisterFile r = transitions_.registers();
+    PtRegs regs{r.r15, r.r14, r.r13, r.r12, r.rbp, r.rbx, r.r11, r.r10, r.r9, r.r8, r.rax, r.rcx, r.rdx,
+                r.rsi, r.rdi, uint64_t(-1), f.rip, r.cs, r.rflags, r.rsp, r.ss};
+    if (!deliver_signal(p, regs, sig)) return false;
+    cpu.set_regs<7>({Reg::rip, Reg::rsp, Reg::rdi, Reg::rsi, Reg::rdx, Reg::rax, Reg::rflags},
+                    {regs.ip, regs.sp, regs.di, regs.si, regs.dx, regs.ax, regs.flags});
+    return true;
 }
 
 bool Kernel::user_page_fault(uint64_t address) {
@@ -371,8 +391,10 @@ void Kernel::dispatch(uint64_t regs_va, PtRegs& regs, SyscallAbi abi, int64_t nr
     SyscallContext ctx{*this, p, abi, args, regs};
     int64_t ret = st.service->fn(ctx);
     if (ret != kRetryLater) return complete(p, regs, {abi, nr, name, args}, ret, ctx.exit);
-    // Blocked: the scheduler runs the service again until it has an answer.
+    // Blocked: the scheduler runs the service again until it has an answer, or
+    // until a signal interrupts the wait.
     block(p, [this, &p, &regs, fn = st.service->fn, call = PendingCall{abi, nr, name, args}]() -> std::optional<int64_t> {
+        if (int sig = next_deliverable(p)) return interrupt(p, regs, call, sig);
         SyscallContext again{*this, p, call.abi, call.args, regs};
         int64_t r = fn(again);
         if (r == kRetryLater) return std::nullopt;
@@ -388,7 +410,33 @@ void Kernel::complete(Process& p, PtRegs& regs, const PendingCall& call, int64_t
     if (!exit) regs.ax = uint64_t(ret);
     if (events_.wants(kSyscalls))
         events_.publish(SyscallExitEvent{p.pid, call.abi, call.nr, call.name, call.args, ret, !exit, &p.mm});
-    if (exit) exit_process(p, ProcessExit{exit->code, exit->signal});
+    if (exit) return exit_process(p, ProcessExit{exit->code, exit->signal});
+    deliver_pending(p, regs);
+}
+
+// exit_to_user_mode: a pending signal's handler runs before user code does.
+void Kernel::deliver_pending(Process& p, PtRegs& regs) {
+    if (int sig = next_deliverable(p); sig && !deliver_signal(p, regs, sig)) kill_process(p, SIGSEGV);
+}
+
+// A signal ends a blocked wait: with SA_RESTART the call starts over once the
+// handler returns (RIP back on the syscall, RAX the number again), else -EINTR.
+// pause and sigsuspend are never restarted (ERESTARTNOHAND).
+int64_t Kernel::interrupt(Process& p, PtRegs& regs, const PendingCall& call, int sig) {
+    constexpr int64_t kErestartsys = -512;
+    constexpr uint64_t kSyscallLength = 2;  // syscall and int $0x80 alike
+    bool restart = (p.actions[sig].flags & SA_RESTART) && call.name != "pause" && call.name != "rt_sigsuspend";
+    if (events_.wants(kSyscalls))
+        events_.publish(SyscallExitEvent{p.pid, call.abi, call.nr, call.name, call.args,
+                                         restart ? kErestartsys : -EINTR, true, &p.mm});
+    if (restart) {
+        regs.ax = regs.orig_ax;
+        regs.ip -= kSyscallLength;
+    } else {
+        regs.ax = uint64_t(-EINTR);
+    }
+    deliver_pending(p, regs);
+    return restart ? kErestartsys : -EINTR;
 }
 
 // ---- oops ----

@@ -110,6 +110,9 @@ private:
                   const std::array<uint64_t, 6>& args);
     void complete(Process& p, PtRegs& regs, const PendingCall& call, int64_t ret,
                   std::optional<SyscallContext::Exit> exit);
+    void deliver_pending(Process& p, PtRegs& regs);
+    int64_t interrupt(Process& p, PtRegs& regs, const PendingCall& call, int sig);
+    bool deliver_fault_to_handler(Process& p, const Fault& f, int sig);
     PtRegs* pt_regs_at(uint64_t regs);
     void bad_regs(uint64_t regs);
     std::optional<RunResult> handle_stop();

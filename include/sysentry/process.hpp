@@ -49,6 +49,10 @@ struct Process {
     uint64_t kernel_stack_top = 0;
     std::array<SigAction, 65> actions{};  // indexed by signal number 1..64
     uint64_t blocked = 0;                 // the signal mask
+    uint64_t pending = 0;                 // signals with handlers, waiting to be delivered
+    struct Source { int code = 0, pid = 0; uint64_t address = 0; };
+    std::optional<uint64_t> saved_sigmask;  // rt_sigsuspend's, put back by the handler's frame
+    std::array<Source, 65> signal_sources{};  // for each pending signal's siginfo
     AltStack altstack;
     uint32_t umask = initial_umask();
     uint64_t clear_child_tid = 0, robust_list = 0, robust_list_len = 0;

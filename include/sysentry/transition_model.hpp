@@ -80,7 +80,7 @@ private:
     static bool on_invalid(uc_engine*, void*);
     static bool on_unmapped(uc_engine*, uc_mem_type, uint64_t address, int, int64_t, void*);
     uint64_t instruction_before(uint64_t next_rip, unsigned x86_insn) const;
-    std::optional<uint64_t> port_io_near(uint64_t rip) const;
+    std::optional<uint64_t> port_io_near(uint64_t rip, bool or_before) const;
 
     void syscall_instruction();
     void land();

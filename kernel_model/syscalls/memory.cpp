@@ -40,7 +40,12 @@ static int64_t sys_mmap(SyscallContext& c) {
     if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) return -EINVAL;
     if (prot & ~kProtKnown) return -EINVAL;
     bool anonymous = flags & MAP_ANONYMOUS;
-    if (!anonymous && !c.process.fds.get(fd)) return -EBADF;
+    if (!anonymous) {
+        OpenFile* f = c.process.fds.get(fd);
+        if (!f) return -EBADF;
+        // A shared writable mapping writes the file: the fd must be open for writing.
+        if (type != MAP_PRIVATE && (prot & PROT_WRITE) && (f->status_flags & O_ACCMODE) != O_RDWR) return -EACCES;
+    }
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if ((flags & MAP_FIXED_NOREPLACE) && c.mm().find(addr)) return -EEXIST;
     std::string name;

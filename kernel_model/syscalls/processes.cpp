@@ -11,6 +11,7 @@
 
 #include "sysentry/kernel.hpp"
 #include "sysentry/machine.hpp"
+#include "sysentry/signal_delivery.hpp"
 
 namespace sysentry {
 
@@ -111,17 +112,14 @@ int64_t sys_execve(SyscallContext& c) {
     return c.kernel.exec(c.process, c.regs, std::move(program));
 }
 
-// Default actions only: terminate, or ignore. Handlers are not run yet.
+// A handler: the signal is pending. Otherwise the default action: terminate, or ignore.
 bool ignored_by_default(int sig) { return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT; }
 
-int64_t send_signal(SyscallContext& c, Process& target, int sig) {
+int64_t send_signal(SyscallContext& c, Process& target, int sig, int code = SI_USER) {
     if (sig == 0 || target.state == TaskState::zombie) return 0;
     uint64_t handler = target.actions[sig].handler;
     if (sig != SIGKILL && handler == uint64_t(SIG_IGN)) return 0;
-    if (sig != SIGKILL && handler != uint64_t(SIG_DFL)) {
-        c.kernel.warn(fmt::format("signal {} has a handler; handlers are not delivered yet", sig));
-        return 0;
-    }
+    if (post_signal(target, sig, {code, c.process.pid})) return 0;  // its handler runs on the way to ring 3
     if (ignored_by_default(sig)) return 0;
     if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
         c.kernel.warn("job-control stops are not modelled: the signal is ignored");
@@ -151,7 +149,7 @@ int64_t sys_tkill(SyscallContext& c) {  // one thread per process: the tid is th
     int sig = c.iarg(1);
     if (c.iarg(0) <= 0 || sig < 0 || sig > 64) return -EINVAL;
     Process* t = c.kernel.find(c.iarg(0));
-    return t ? send_signal(c, *t, sig) : -ESRCH;
+    return t ? send_signal(c, *t, sig, SI_TKILL) : -ESRCH;
 }
 
 int64_t sys_tgkill(SyscallContext& c) {
@@ -159,7 +157,7 @@ int64_t sys_tgkill(SyscallContext& c) {
     if (c.iarg(0) <= 0 || c.iarg(1) <= 0 || sig < 0 || sig > 64) return -EINVAL;
     Process* t = c.kernel.find(c.iarg(1));
     if (!t || t->pid != c.iarg(0)) return -ESRCH;
-    return send_signal(c, *t, sig);
+    return send_signal(c, *t, sig, SI_TKILL);
 }
 
 const ServiceRow kRows[] = {
@@ -168,9 +166,9 @@ const ServiceRow kRows[] = {
     {"clone", sys_clone, Support::partial, "fork-like only; threads (CLONE_VM) are ENOSYS"},
     {"wait4", sys_wait4, Support::partial, "no stopped/continued children", true},
     {"execve", sys_execve, Support::partial, "static ELF only; no #! scripts"},
-    {"kill", sys_kill, Support::partial, "default actions only: handlers are not run yet", true},
-    {"tkill", sys_tkill, Support::partial, "default actions only", true},
-    {"tgkill", sys_tgkill, Support::partial, "default actions only", true},
+    {"kill", sys_kill, Support::partial, "no job-control stops", true},
+    {"tkill", sys_tkill, Support::partial, "no job-control stops", true},
+    {"tgkill", sys_tgkill, Support::partial, "no job-control stops", true},
 };
 
 }  // namespace

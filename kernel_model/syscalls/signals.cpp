@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "sysentry/kernel.hpp"
+#include "sysentry/signal_delivery.hpp"
 #include "sysentry/kernel_abi.h"
 #include "sysentry/machine.hpp"
 #include "sysentry/process.hpp"
@@ -91,9 +92,29 @@ int64_t sys_rt_sigprocmask(SyscallContext& ctx) {
 int64_t sys_rt_sigpending(SyscallContext& ctx) {
     uint64_t size = ctx.arg(1);
     if (size > kSigsetSize) return -EINVAL;
-    const uint64_t pending = 0;
+    const uint64_t pending = ctx.process.pending & ctx.process.blocked;  // the rest were delivered
     if (size && !ctx.process.mm.write(ctx.arg(0), &pending, size)) return -EFAULT;
     return 0;
+}
+
+// rt_sigreturn: the handler is done; pt_regs and the mask come back from its frame.
+int64_t sys_rt_sigreturn(SyscallContext& ctx) {
+    int64_t ax = restore_sigframe(ctx.process, ctx.regs);
+    if (ax == -EFAULT) ctx.exit = SyscallContext::Exit{0, SIGSEGV};
+    return ax;
+}
+
+// pause: sleep until a signal's handler has run (-EINTR), via the scheduler.
+int64_t sys_pause(SyscallContext&) { return kRetryLater; }
+
+// rt_sigsuspend: wait with a temporary mask; the handler's frame restores the old one.
+int64_t sys_rt_sigsuspend(SyscallContext& ctx) {
+    if (ctx.arg(1) != kSigsetSize) return -EINVAL;
+    auto mask = ctx.process.mm.read_value<uint64_t>(ctx.arg(0));
+    if (!mask) return -EFAULT;
+    ctx.process.saved_sigmask = ctx.process.blocked;
+    ctx.process.blocked = *mask & ~kUnblockable;
+    return kRetryLater;
 }
 
 uint64_t user_sp(SyscallContext& ctx) {
@@ -145,7 +166,10 @@ int64_t sys_sigaltstack(SyscallContext& ctx) {
 const ServiceRow kSignalServices[] = {
     {"rt_sigaction", sys_rt_sigaction},
     {"rt_sigprocmask", sys_rt_sigprocmask, Support::full, "", true},
-    {"rt_sigpending", sys_rt_sigpending, Support::partial, "no signal is ever pending", true},
+    {"rt_sigpending", sys_rt_sigpending, Support::full, "", true},
+    {"rt_sigreturn", sys_rt_sigreturn, Support::partial, "no FPU state in the frame: delivery is at system-call boundaries"},
+    {"pause", sys_pause, Support::full, "", true},
+    {"rt_sigsuspend", sys_rt_sigsuspend},
     {"sigaltstack", sys_sigaltstack},
 };
 

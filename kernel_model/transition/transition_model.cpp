@@ -240,13 +240,14 @@ static bool is_port_io(unsigned id) {
     }
 }
 
-// The address of a port-I/O instruction at `rip` or ending there, if any.
-std::optional<uint64_t> TransitionModel::port_io_near(uint64_t rip) const {
+// The address of a port-I/O instruction at `rip`, or (`or_before`) ending there.
+std::optional<uint64_t> TransitionModel::port_io_near(uint64_t rip, bool or_before) const {
     static const Disassembler dis;
     uint8_t code[15] = {};
     if (cpu_.read_memory(rip, code, sizeof code)) {
         if (auto insn = dis.one(code, rip); insn && is_port_io(insn->id)) return rip;
     }
+    if (!or_before) return std::nullopt;
     for (unsigned id : {X86_INS_IN, X86_INS_OUT}) {
         if (uint64_t at = instruction_before(rip, id); at != rip) return at;
     }
@@ -302,14 +303,18 @@ void TransitionModel::on_interrupt(uc_engine*, uint32_t intno, void* user) {
     unsigned cpl = m.cpu_.cpl();
     if (intno >= 32 && cpl == 3) return m.software_interrupt(uint8_t(intno));
     m.cpu_.forget_exception();  // the model delivers it: the engine must not stack it into a #DF
-    if (cpl == 3) {
-        // The engine's I/O-permission check misfires; by the architecture, port I/O
-        // at CPL > IOPL with no I/O bitmap is #GP at that instruction.
-        if (auto at = m.port_io_near(rip)) return m.raise({kGeneralProtection, *at, 0, 3, "port I/O in ring 3"});
-    }
     uint64_t cr2 = intno == kPageFault ? m.cpu_.reg(Reg::cr2) : 0;
     // Demand paging: the engine retries the faulting instruction when we return.
     if (intno == kPageFault && cpl == 3 && m.dispatcher_.user_page_fault(cr2)) return;
+    // The engine's I/O-permission check misfires (a #PF at a low address, RIP at
+    // or after the instruction); by the architecture, port I/O at CPL > IOPL with
+    // no I/O bitmap is #GP at that instruction. Below mmap_min_addr nothing is
+    // ever mapped, so no real page fault there is mistaken for it.
+    constexpr uint64_t kMmapMinAddr = 0x10000;
+    if (cpl == 3 && (intno == kGeneralProtection || (intno == kPageFault && cr2 < kMmapMinAddr))) {
+        if (auto at = m.port_io_near(rip, intno == kPageFault))
+            return m.raise({kGeneralProtection, *at, 0, 3, "port I/O in ring 3"});
+    }
     // `int n` (cd n) reports the next RIP; the fault belongs to the instruction itself.
     uint8_t b[2] = {};
     if (m.cpu_.read_memory(rip - 2, b, 2) && b[0] == 0xcd && b[1] == intno) rip -= 2;
