@@ -46,6 +46,8 @@ public:
     // mmap's core: `addr` is a hint unless `fixed`. Returns the address or -errno.
     int64_t map(uint64_t addr, uint64_t len, int prot, bool fixed, std::string name = "");
     int unmap(uint64_t addr, uint64_t len);     // 0 or -errno
+    // mremap: shrink, grow in place, or (may_move) move with the contents. The new address or -errno.
+    int64_t remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, bool may_move);
     int protect(uint64_t addr, uint64_t len, int prot);
     uint64_t brk(uint64_t requested);           // Linux's sys_brk: the new (or unchanged) break
     void set_brk_start(uint64_t start) { brk_start_ = brk_ = start; }

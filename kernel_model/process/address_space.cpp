@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 namespace sysentry {
 
@@ -156,6 +157,35 @@ int AddressSpace::unmap(uint64_t addr, uint64_t len) {
         it = vmas_.erase(it);
     }
     return 0;
+}
+
+int64_t AddressSpace::remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, bool may_move) {
+    if ((old_addr & (kPageSize - 1)) || new_len == 0) return -EINVAL;
+    old_len = page_up(old_len);
+    new_len = page_up(new_len);
+    const Vma* v = find(old_addr);
+    if (!v || old_addr + old_len > v->end) return -EFAULT;  // the old range must be one mapping
+    if (new_len <= old_len) {
+        if (new_len < old_len) unmap(old_addr + new_len, old_len - new_len);
+        return int64_t(old_addr);
+    }
+    const int prot = v->prot;
+    const std::string name = v->name;
+    if (old_addr + old_len == v->end && range_free(v->end, old_addr + new_len) && old_addr + new_len <= kStackTop) {
+        add_area(v->end, old_addr + new_len, prot, name);  // grow in place
+        return int64_t(old_addr);
+    }
+    if (!may_move) return -ENOMEM;
+    int64_t to = map(0, new_len, prot, false, name);
+    if (to < 0) return to;
+    std::vector<uint8_t> page(kPageSize);
+    for (uint64_t off = 0; off < old_len; off += kPageSize) {
+        if (!pt_->lookup(old_addr + off)) continue;  // never touched: zero in the new place too
+        std::memcpy(page.data(), ranges_.host(old_addr + off), kPageSize);
+        poke(uint64_t(to) + off, page);
+    }
+    unmap(old_addr, old_len);
+    return to;
 }
 
 int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {

@@ -884,6 +884,45 @@ int64_t do_pipe2(SyscallContext& ctx, uint64_t fds_va, int flags) {
 }
 
 int64_t sys_pipe(SyscallContext& ctx) { return do_pipe2(ctx, ctx.arg(0), 0); }
+
+// sendfile(out, in, offset, count): in-kernel copy between two files. With an
+// offset pointer the input is read at *offset and its file position is left alone.
+int64_t sys_sendfile(SyscallContext& ctx) {
+    OpenFile* out = file_for_io(ctx, ctx.iarg(0));
+    OpenFile* in = file_for_io(ctx, ctx.iarg(1));
+    if (!out || !in || !fmode_write(*out) || !fmode_read(*in)) return -EBADF;
+    if (out->status_flags & O_APPEND) return -EINVAL;
+    std::optional<int64_t> pos;
+    if (ctx.arg(2)) {
+        auto at = user(ctx).read_value<int64_t>(ctx.arg(2));
+        if (!at) return -EFAULT;
+        if (*at < 0) return -EINVAL;
+        pos = *at;
+    }
+    uint64_t count = std::min<uint64_t>(ctx.arg(3), kMaxRwCount), done = 0;
+    std::vector<uint8_t> buf(std::min<uint64_t>(count, 1 << 16));
+    while (done < count) {
+        ssize_t got = host_read(in->host_fd, buf.data(), std::min<uint64_t>(buf.size(), count - done), pos);
+        if (got <= 0) {
+            if (got < 0 && done == 0) return neg_errno();
+            break;
+        }
+        ssize_t put = host_write(out->host_fd, buf.data(), size_t(got), std::nullopt);
+        if (put < 0) {
+            if (errno == EAGAIN && done == 0 && !(out->status_flags & O_NONBLOCK) && out->host_nonblocking)
+                return kRetryLater;  // nothing consumed: the call can simply run again
+            return done ? int64_t(done) : finish_write(ctx, neg_errno());
+        }
+        if (pos) *pos += put;
+        done += size_t(put);
+        if (put < got) {  // the output took less: give the rest of the input back
+            if (!pos) ::lseek(in->host_fd, put - got, SEEK_CUR);
+            break;
+        }
+    }
+    if (pos && !user(ctx).write_value<int64_t>(ctx.arg(2), *pos)) return -EFAULT;
+    return int64_t(done);
+}
 int64_t sys_pipe2(SyscallContext& ctx) { return do_pipe2(ctx, ctx.arg(0), ctx.iarg(1)); }
 
 constexpr std::string_view kFcntlNote =
@@ -947,6 +986,7 @@ const ServiceRow kFileServices[] = {
     {"getdents64", sys_getdents64, Support::full, "", true},
     {"pipe", sys_pipe, Support::full, "", true},
     {"pipe2", sys_pipe2, Support::full, "", true},
+    {"sendfile", sys_sendfile, Support::partial, "a copy through sysentry, not in the host kernel"},
 };
 
 }  // namespace

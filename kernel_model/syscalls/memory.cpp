@@ -91,10 +91,20 @@ static int64_t sys_madvise(SyscallContext& c) {
     return 0;  // other advice is a hint Linux may ignore too
 }
 
+static int64_t sys_mremap(SyscallContext& c) {
+    uint64_t flags = c.arg(3);
+    if (flags & ~uint64_t(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) return -EINVAL;
+    if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) return -EINVAL;  // not modelled: see the row's note
+    int64_t r = c.mm().remap(c.arg(0), c.arg(1), c.arg(2), flags & MREMAP_MAYMOVE);
+    flush_after_unmap(c);
+    return r;
+}
+
 static const ServiceRow kRows[] = {
     {"brk", sys_brk, Support::full, "", true},
     {"mmap", sys_mmap, Support::partial, "MAP_SHARED file mappings are private copies"},
     {"munmap", sys_munmap, Support::full, "", true},
+    {"mremap", sys_mremap, Support::partial, "no MREMAP_FIXED or MREMAP_DONTUNMAP (EINVAL)"},
     {"mprotect", sys_mprotect, Support::full, "", true},
     {"madvise", sys_madvise, Support::partial, "only MADV_DONTNEED has an effect"},
 };
