@@ -6,12 +6,16 @@
 
 namespace sysentry {
 
+// strace -f's bookkeeping: which processes are traced (lines get "[pid N] " once
+// there are several), and which call is in progress in each.
 void StracePrinter::on_event(const Event& e) {
     if (auto* s = std::get_if<SyscallEntryEvent>(&e)) return entry(*s);
     if (auto* s = std::get_if<SyscallExitEvent>(&e)) return exit(*s);
     if (auto* f = std::get_if<FaultEvent>(&e)) return fault(*f);
     if (auto* x = std::get_if<ProcessExitEvent>(&e)) {
-        line(x->signal ? strace_killed_notice(x->signal, false) : strace_exit_notice(x->exit_code));
+        line(x->pid, x->signal ? strace_killed_notice(x->signal, false) : strace_exit_notice(x->exit_code));
+        live_.erase(x->pid);
+        calls_.erase(x->pid);
     }
 }
 
@@ -22,12 +26,24 @@ static std::string display_name(std::string_view name, SyscallAbi abi, int64_t n
 }
 
 void StracePrinter::entry(const SyscallEntryEvent& e) {
-    calls_[e.pid].on_entry(display_name(e.name, e.abi, e.nr), e.args, *e.memory);
+    live_.insert(e.pid);
+    Call& c = calls_[e.pid];
+    c.formatter.on_entry(display_name(e.name, e.abi, e.nr), e.args, *e.memory);
+    c.in_progress = true;
+    c.shown_unfinished = false;
 }
 
 void StracePrinter::exit(const SyscallExitEvent& e) {
-    SyscallFormatter& f = calls_[e.pid];
-    line(e.returns ? f.on_exit(e.ret, *e.memory) : f.unfinished_no_return());
+    Call& c = calls_[e.pid];
+    c.formatter.set_prefix(prefix(e.pid));
+    std::string text;
+    if (c.shown_unfinished) text = e.returns ? c.formatter.resumed(e.ret, *e.memory) : c.formatter.resumed_no_return();
+    else text = e.returns ? c.formatter.on_exit(e.ret, *e.memory) : c.formatter.unfinished_no_return();
+    c.in_progress = false;
+    line(e.pid, text);
+    // A new child is traced from the moment fork/clone returns in the parent.
+    bool forks = e.name == "fork" || e.name == "vfork" || e.name == "clone" || e.name == "clone3";
+    if (forks && e.ret > 0) live_.insert(int(e.ret));
 }
 
 // strace: --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} ---
@@ -35,11 +51,27 @@ void StracePrinter::fault(const FaultEvent& e) {
     if (!e.signal) return;
     std::string sig = strace_signal_name(e.signal);
     std::string addr = e.signal_address ? fmt::format("{:#x}", e.signal_address) : "NULL";
-    line(fmt::format("--- {} {{si_signo={}, si_code={}, si_addr={}}} ---", sig, sig,
-                     si_code_name(e.signal, e.signal_code), addr));
+    line(e.pid, fmt::format("--- {} {{si_signo={}, si_code={}, si_addr={}}} ---", sig, sig,
+                            si_code_name(e.signal, e.signal_code), addr));
 }
 
-void StracePrinter::line(const std::string& text) {
+// Before another process's line, a call still in progress elsewhere is shown as
+// strace shows it: "read(3,  <unfinished ...>", resumed later.
+void StracePrinter::line(int pid, const std::string& text) {
+    for (auto& [other, c] : calls_) {
+        if (other == pid || !c.in_progress || c.shown_unfinished) continue;
+        c.formatter.set_prefix(prefix(other));
+        emit(c.formatter.unfinished());
+        c.shown_unfinished = true;
+    }
+    std::string p = prefix(pid);
+    if (auto it = calls_.find(pid); it != calls_.end()) it->second.formatter.set_prefix(p);
+    emit(text.starts_with(p) ? text : p + text);
+}
+
+std::string StracePrinter::prefix(int pid) const { return live_.size() > 1 ? strace_pid_prefix(pid) : ""; }
+
+void StracePrinter::emit(const std::string& text) {
     std::fputs(text.c_str(), out_);
     std::fputc('\n', out_);
     std::fflush(out_);

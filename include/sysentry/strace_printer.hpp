@@ -2,6 +2,8 @@
 #pragma once
 #include <cstdio>
 #include <map>
+#include <set>
+#include <string>
 
 #include "sysentry/events.hpp"
 #include "sysentry/strace_format.hpp"
@@ -14,13 +16,20 @@ public:
     void on_event(const Event& e) override;
 
 private:
+    struct Call {
+        SyscallFormatter formatter;
+        bool in_progress = false, shown_unfinished = false;
+    };
     void entry(const SyscallEntryEvent& e);
     void exit(const SyscallExitEvent& e);
     void fault(const FaultEvent& e);
-    void line(const std::string& text);
+    void line(int pid, const std::string& text);
+    void emit(const std::string& text);
+    std::string prefix(int pid) const;
 
     FILE* out_;
-    std::map<int, SyscallFormatter> calls_;  // the call in progress, per pid
+    std::map<int, Call> calls_;  // per pid
+    std::set<int> live_;         // traced processes; several: lines get "[pid N] "
 };
 
 }  // namespace sysentry

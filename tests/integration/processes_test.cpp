@@ -53,6 +53,26 @@ TEST_P(processes, fork_pipe_wait_exec_and_a_killed_child_match_native) {
     EXPECT_EQ(guest.out.find("exit status 7") != std::string::npos, true) << guest.out;
 }
 
+// strace -f's form: "[pid N] " once there are several processes, and a call
+// another process interrupts is shown unfinished, then resumed.
+TEST(processes_trace, prefixes_pids_and_shows_unfinished_calls_as_strace_does) {
+    ScratchRoot dir = temp_dir("sysentry-processes-trace");
+    auto exe = build_c(kForkProgram, "gcc", dir.path());
+    ASSERT_TRUE(exe) << exe.error();
+    ProcessRun guest = run_cli({"run", "--trace", "--timeout", "20", exe->string()});
+    EXPECT_EQ(guest.exit_code, 3) << describe(guest);
+    const std::string& t = guest.err;
+    for (const char* want : {"clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD",
+                             "[pid  1000] read(3,  <unfinished ...>\n",
+                             "[pid  1001] write(4, \"through the pipe\\n\", 17) = 17\n",
+                             "[pid  1001] +++ exited with 7 +++\n",
+                             "<... read resumed>\"through the pipe\\n\", 63) = 17\n",
+                             "+++ exited with 3 +++\n"}) {
+        EXPECT_NE(t.find(want), std::string::npos) << "missing: " << want << "\n" << t;
+    }
+    EXPECT_LT(t.find("<unfinished ...>"), t.find("<... read resumed>"));
+}
+
 INSTANTIATE_TEST_SUITE_P(libc, processes, ::testing::Values("gcc", "musl-gcc"),
                          [](const auto& info) { return info.param == "gcc" ? std::string("glibc") : std::string("musl"); });
 
