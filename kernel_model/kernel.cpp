@@ -57,8 +57,10 @@ std::expected<void, std::string> Kernel::spawn(const Program& program) {
     const int pid = next_pid_ = kFirstPid;
     ++next_pid_;
     init_pid_ = pid;
-    auto p = std::unique_ptr<Process>(new Process{.pid = pid, .ppid = 1, .pgid = pid,
-                                                  .sid = pid, .mm = std::move(*mm)});
+    auto p = std::make_unique<Process>(pid, std::make_shared<AddressSpace>(std::move(*mm)),
+                                       std::make_shared<FdTable>());
+    p->ppid = 1;
+    p->pgid = p->sid = pid;
     p->image = std::make_shared<const std::vector<uint8_t>>(program.bytes);
     p->kernel_stack_top = *kstack;
     for (int fd : program.stdio)
@@ -97,7 +99,7 @@ void Kernel::switch_to(Process& p) {
             if (current_->context) current_->context->save(cpu);
             else current_->context.emplace(cpu);
         }
-        current_->mm.detach();
+        if (current_->space != p.space) current_->mm.detach();  // threads share theirs
     }
     if (current_ != &p && p.context) p.context->restore(cpu);
     *need_resched() = 0;
@@ -273,14 +275,39 @@ void Kernel::exit_process(Process& p, ProcessExit how) {
     p.exit = how;
     p.state = TaskState::zombie;
     p.retry = nullptr;
-    if (p.clear_child_tid) p.mm.write_value<uint32_t>(p.clear_child_tid, 0);  // CLONE_CHILD_CLEARTID
-    p.fds = FdTable{};
+    if (p.clear_child_tid) {  // CLONE_CHILD_CLEARTID: pthread_join waits on this word
+        p.mm.write_value<uint32_t>(p.clear_child_tid, 0);
+        wake_futex(p.mm, p.clear_child_tid, 1);
+    }
+    if (p.pid != p.tgid) p.reaped = true;  // a thread leaves no zombie
+    if (p.files.use_count() == 1) p.fds = FdTable{};  // the last task using them closes the files
     for (Process* child : children_of(p.pid)) child->ppid = 1;  // reparented to init, which Linux has
     if (events_.wants(kExits)) events_.publish(ProcessExitEvent{p.pid, how.code, how.signal});
     if (&p == current_) request_switch();
 }
 
-void Kernel::kill_process(Process& p, int signal) { exit_process(p, ProcessExit{0, signal}); }
+void Kernel::kill_process(Process& p, int signal) { exit_group(p, ProcessExit{0, signal}); }
+
+void Kernel::exit_group(Process& p, ProcessExit how) {
+    for (Process* t : processes())
+        if (t->tgid == p.tgid && t != &p && t->pid != t->tgid) exit_process(*t, how);
+    exit_process(p, how);
+    if (p.pid != p.tgid) {  // a thread ended the group: its leader reports the status
+        if (Process* leader = find(p.tgid)) exit_process(*leader, how);
+    }
+}
+
+int Kernel::wake_futex(const AddressSpace& space, uint64_t word, int count) {
+    int woken = 0;
+    for (auto& [id, t] : processes_) {
+        if (woken >= count) break;
+        if (t->futex_word == word && &t->mm == &space && !t->futex_woken && t->state == TaskState::blocked) {
+            t->futex_woken = true;
+            ++woken;
+        }
+    }
+    return woken;
+}
 
 Process* Kernel::find(int pid) {
     auto it = processes_.find(pid);
@@ -296,7 +323,7 @@ std::vector<Process*> Kernel::processes() {
 std::vector<Process*> Kernel::children_of(int pid) {
     std::vector<Process*> out;
     for (auto& [id, p] : processes_)
-        if (p->ppid == pid && id != pid && !p->reaped) out.push_back(p.get());
+        if (p->ppid == pid && id != pid && !p->reaped && p->pid == p->tgid) out.push_back(p.get());
     return out;
 }
 
@@ -410,7 +437,10 @@ void Kernel::complete(Process& p, PtRegs& regs, const PendingCall& call, int64_t
     if (!exit) regs.ax = uint64_t(ret);
     if (events_.wants(kSyscalls))
         events_.publish(SyscallExitEvent{p.pid, call.abi, call.nr, call.name, call.args, ret, !exit, &p.mm});
-    if (exit) return exit_process(p, ProcessExit{exit->code, exit->signal});
+    if (exit) {
+        ProcessExit how{exit->code, exit->signal};
+        return call.name == "exit" ? exit_process(p, how) : exit_group(p, how);
+    }
     deliver_pending(p, regs);
 }
 
@@ -426,6 +456,7 @@ int64_t Kernel::interrupt(Process& p, PtRegs& regs, const PendingCall& call, int
     constexpr int64_t kErestartsys = -512;
     constexpr uint64_t kSyscallLength = 2;  // syscall and int $0x80 alike
     bool restart = (p.actions[sig].flags & SA_RESTART) && call.name != "pause" && call.name != "rt_sigsuspend";
+    p.futex_word = 0;  // a futex wait ends here either way
     if (events_.wants(kSyscalls))
         events_.publish(SyscallExitEvent{p.pid, call.abi, call.nr, call.name, call.args,
                                          restart ? kErestartsys : -EINTR, true, &p.mm});

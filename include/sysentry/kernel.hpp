@@ -85,7 +85,16 @@ public:
     void reap(int pid);  // a zombie's last remains go
     // fork/vfork/clone without CLONE_VM: the child's pid, or -errno.
     int64_t fork(Process& parent, const PtRegs& regs, uint64_t clone_flags, uint64_t parent_tid,
-                 uint64_t child_tid);
+                 uint64_t child_tid, uint64_t stack = 0);
+    struct ThreadArgs {
+        uint64_t flags, stack, parent_tid, child_tid, tls;
+    };
+    // clone with CLONE_VM|CLONE_THREAD: the new task's id, or -errno.
+    int64_t spawn_thread(Process& parent, const PtRegs& regs, const ThreadArgs& args);
+    // exit_group: every task of `p`'s thread group ends.
+    void exit_group(Process& p, ProcessExit how);
+    // futex: wake up to `count` tasks of `space` waiting on `word`.
+    int wake_futex(const AddressSpace& space, uint64_t word, int count);
     // execve's second half: `p` now runs `program`; -errno before the point of no return.
     int64_t exec(Process& p, PtRegs& regs, Program program);
     // A signal's default action, when it is to terminate.

@@ -39,10 +39,21 @@ struct ProcessExit {
 
 enum class TaskState { runnable, blocked, zombie };
 
+// One task: a process, or a thread of one (threads share `space` and `files`).
 struct Process {
-    int pid = 1, ppid = 0, pgid = 1, sid = 1;
-    AddressSpace mm;
-    FdTable fds;
+    Process(int pid, std::shared_ptr<AddressSpace> space, std::shared_ptr<FdTable> files)
+        : pid(pid), tgid(pid), space(std::move(space)), files(std::move(files)), mm(*this->space), fds(*this->files) {}
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    int pid;   // the task id (gettid)
+    int tgid;  // the thread group: the process id (getpid)
+    int ppid = 0, pgid = 0, sid = 0;
+    std::shared_ptr<AddressSpace> space;
+    std::shared_ptr<FdTable> files;
+    AddressSpace& mm;
+    FdTable& fds;
+    bool is_thread() const { return pid != tgid; }
     std::string cwd = "/";
     std::string exe;        // the guest path /proc/self/exe names
     std::string comm;       // the executable's basename, 15 chars at most
@@ -65,6 +76,10 @@ struct Process {
     std::optional<CpuContext> context;
     std::function<std::optional<int64_t>()> retry;  // nullopt: still blocked
     std::shared_ptr<const std::vector<uint8_t>> image;  // the ELF it runs: /proc/self/exe
+    // futex: the word this task waits on, and whether a FUTEX_WAKE chose it.
+    uint64_t futex_word = 0;
+    bool futex_woken = false;
+    int64_t futex_deadline_ns = 0;  // 0: no timeout
 };
 
 }  // namespace sysentry

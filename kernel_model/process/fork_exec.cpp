@@ -19,14 +19,16 @@ using namespace x86;
 // parent's open file descriptions, and starts on its own kernel stack at
 // the IRET return path with the parent's pt_regs and ax = 0 (ret_from_fork).
 int64_t Kernel::fork(Process& parent, const PtRegs& regs, uint64_t flags, uint64_t parent_tid,
-                     uint64_t child_tid) {
+                     uint64_t child_tid, uint64_t stack) {
     auto mm = parent.mm.fork(machine_.cpu(), machine_.kernel_tables());
     auto kstack = machine_.allocate_kernel_stack();
     if (!mm || !kstack) return -ENOMEM;
     const int pid = next_pid_++;
-    auto child = std::unique_ptr<Process>(new Process{.pid = pid, .ppid = parent.pid, .pgid = parent.pgid,
-                                                      .sid = parent.sid, .mm = std::move(*mm)});
-    child->fds = parent.fds;
+    auto child = std::make_unique<Process>(pid, std::make_shared<AddressSpace>(std::move(*mm)),
+                                           std::make_shared<FdTable>(parent.fds));
+    child->ppid = parent.tgid;
+    child->pgid = parent.pgid;
+    child->sid = parent.sid;
     child->cwd = parent.cwd;
     child->exe = parent.exe;
     child->comm = parent.comm;
@@ -39,6 +41,7 @@ int64_t Kernel::fork(Process& parent, const PtRegs& regs, uint64_t flags, uint64
 
     PtRegs child_regs = regs;
     child_regs.ax = 0;  // fork returns 0 in the child
+    if (stack) child_regs.sp = stack;
     machine_.kernel_memory().write(*kstack - sizeof(PtRegs), &child_regs, sizeof child_regs);
     child->context.emplace(machine_.cpu());
     child->context->set(Reg::rsp, *kstack - sizeof(PtRegs));
@@ -49,6 +52,42 @@ int64_t Kernel::fork(Process& parent, const PtRegs& regs, uint64_t flags, uint64
     if (flags & CLONE_CHILD_CLEARTID) child->clear_child_tid = child_tid;
     processes_[pid] = std::move(child);
     return pid;
+}
+
+// A thread: a task in the caller's thread group, sharing its memory and files,
+// starting on `stack` with its own TLS, returning 0 from clone.
+int64_t Kernel::spawn_thread(Process& parent, const PtRegs& regs, const ThreadArgs& a) {
+    auto kstack = machine_.allocate_kernel_stack();
+    if (!kstack) return -ENOMEM;
+    const int tid = next_pid_++;
+    auto t = std::make_unique<Process>(tid, parent.space, parent.files);
+    t->tgid = parent.tgid;
+    t->ppid = parent.ppid;
+    t->pgid = parent.pgid;
+    t->sid = parent.sid;
+    t->cwd = parent.cwd;
+    t->exe = parent.exe;
+    t->comm = parent.comm;
+    t->image = parent.image;
+    t->kernel_stack_top = *kstack;
+    t->actions = parent.actions;
+    t->blocked = parent.blocked;
+    t->umask = parent.umask;
+
+    PtRegs child_regs = regs;
+    child_regs.ax = 0;
+    if (a.stack) child_regs.sp = a.stack;
+    machine_.kernel_memory().write(*kstack - sizeof(PtRegs), &child_regs, sizeof child_regs);
+    t->context.emplace(machine_.cpu());
+    t->context->set(Reg::rsp, *kstack - sizeof(PtRegs));
+    t->context->set(Reg::rip, machine_.kernel_symbol("swapgs_restore_regs_and_return_to_usermode"));
+    t->context->set(Reg::fs_base, (a.flags & CLONE_SETTLS) ? a.tls : machine_.cpu().reg(Reg::fs_base));
+
+    if (a.flags & CLONE_PARENT_SETTID) parent.mm.write_value<int32_t>(a.parent_tid, tid);
+    if (a.flags & CLONE_CHILD_SETTID) t->mm.write_value<int32_t>(a.child_tid, tid);
+    if (a.flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = a.child_tid;
+    processes_[tid] = std::move(t);
+    return tid;
 }
 
 // The point of no return is the new address space: before it, errors return to

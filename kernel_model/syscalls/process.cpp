@@ -19,7 +19,7 @@ static int64_t sys_exit(SyscallContext& c) {
     return 0;
 }
 
-static int64_t sys_getpid(SyscallContext& c) { return c.process.pid; }
+static int64_t sys_getpid(SyscallContext& c) { return c.process.tgid; }
 static int64_t sys_getppid(SyscallContext& c) { return c.process.ppid; }
 static int64_t sys_gettid(SyscallContext& c) { return c.process.pid; }
 static int64_t sys_getpgrp(SyscallContext& c) { return c.process.pgid; }

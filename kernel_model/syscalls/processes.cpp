@@ -23,15 +23,90 @@ constexpr size_t kMaxExecutable = 512u << 20;
 
 int64_t sys_fork(SyscallContext& c) { return c.kernel.fork(c.process, c.regs, 0, 0, 0); }
 
-// clone(flags, newsp, parent_tid, child_tid, tls): the fork-like kind, as glibc's fork() calls it.
+// Both clone and clone3 come here. A thread shares the caller's memory; any
+// other clone is a fork (CLONE_VM without CLONE_THREAD, as posix_spawn's
+// CLONE_VFORK child, gets a copy: it only runs until it execs).
+int64_t do_clone(SyscallContext& c, const Kernel::ThreadArgs& a) {
+    if (a.flags & CLONE_THREAD) {
+        if ((a.flags & kCloneThreadFlags) != kCloneThreadFlags) return -EINVAL;  // threads share VM and handlers
+        return c.kernel.spawn_thread(c.process, c.regs, a);
+    }
+    return c.kernel.fork(c.process, c.regs, a.flags, a.parent_tid, a.child_tid, a.stack);
+}
+
+// clone(flags, newsp, parent_tid, child_tid, tls)
 int64_t sys_clone(SyscallContext& c) {
-    uint64_t flags = c.arg(0);
-    if (flags & kCloneThreadFlags) {
-        c.kernel.warn("clone with CLONE_VM/CLONE_THREAD (threads) is not implemented: returning -ENOSYS");
+    return do_clone(c, {c.arg(0), c.arg(1), c.arg(2), c.arg(3), c.arg(4)});
+}
+
+// clone3(struct clone_args *, size)
+int64_t sys_clone3(SyscallContext& c) {
+    struct CloneArgs {
+        uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    };
+    constexpr uint64_t kCloneArgsSizeVer0 = 64;
+    if (c.arg(1) < kCloneArgsSizeVer0 || c.arg(1) > 4096) return -EINVAL;
+    auto a = c.mm().read_value<CloneArgs>(c.arg(0));
+    if (!a) return -EFAULT;
+    if (a->flags & CLONE_PIDFD) return -EINVAL;  // pidfds are not modelled
+    uint64_t flags = a->flags | (a->exit_signal & 0xff);
+    uint64_t stack = a->stack ? a->stack + a->stack_size : 0;
+    return do_clone(c, {flags, stack, a->parent_tid, a->child_tid, a->tls});
+}
+
+// futex(uaddr, op, val, timeout or val2, uaddr2, val3): the wait/wake core.
+int64_t futex_wait(SyscallContext& c, uint64_t word, uint32_t val, uint64_t timeout, bool absolute, int clock) {
+    Process& p = c.process;
+    if (p.state == TaskState::blocked) {  // the scheduler asking again
+        if (p.futex_woken) return p.futex_word = 0, p.futex_woken = false, 0;
+        if (p.futex_deadline_ns && c.kernel.now_ns(clock) >= p.futex_deadline_ns) return p.futex_word = 0, -ETIMEDOUT;
+        return kRetryLater;
+    }
+    auto current = c.mm().read_value<uint32_t>(word);
+    if (!current) return -EFAULT;
+    if (*current != val) return -EAGAIN;
+    p.futex_deadline_ns = 0;
+    if (timeout) {
+        auto ts = c.mm().read_value<timespec>(timeout);
+        if (!ts) return -EFAULT;
+        if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000) return -EINVAL;
+        int64_t ns = int64_t(ts->tv_sec) * 1000000000 + ts->tv_nsec;
+        p.futex_deadline_ns = absolute ? ns : c.kernel.now_ns(clock) + ns;
+    }
+    p.futex_word = word;
+    p.futex_woken = false;
+    return kRetryLater;
+}
+
+int64_t sys_futex(SyscallContext& c) {
+    constexpr int kPrivate = 128, kClockRealtime = 256;
+    const int op = c.iarg(1), cmd = op & ~(kPrivate | kClockRealtime);
+    const int clock = (op & kClockRealtime) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+    const uint64_t word = c.arg(0);
+    if (word & 3) return -EINVAL;
+    switch (cmd) {
+    case 0: return futex_wait(c, word, uint32_t(c.arg(2)), c.arg(3), false, CLOCK_MONOTONIC);  // FUTEX_WAIT
+    case 9: return futex_wait(c, word, uint32_t(c.arg(2)), c.arg(3), true, clock);             // FUTEX_WAIT_BITSET
+    case 1: case 10: return c.kernel.wake_futex(c.mm(), word, c.iarg(2));                   // FUTEX_WAKE(_BITSET)
+    case 4: {                                                                                // FUTEX_CMP_REQUEUE
+        auto current = c.mm().read_value<uint32_t>(word);
+        if (!current) return -EFAULT;
+        if (*current != uint32_t(c.arg(5))) return -EAGAIN;
+        [[fallthrough]];
+    }
+    case 3: {  // FUTEX_REQUEUE: wake some, move the rest to uaddr2
+        int woken = c.kernel.wake_futex(c.mm(), word, c.iarg(2));
+        int moved = 0;
+        for (Process* t : c.kernel.processes()) {
+            if (moved >= int(c.arg(3))) break;
+            if (t->futex_word == word && &t->mm == &c.mm() && !t->futex_woken) t->futex_word = c.arg(4), ++moved;
+        }
+        return woken + moved;
+    }
+    default:
+        c.kernel.warn(fmt::format("futex operation {} is not implemented: returning -ENOSYS", cmd));
         return -ENOSYS;
     }
-    if (c.arg(1)) return -EINVAL;  // a new stack only makes sense with CLONE_VM
-    return c.kernel.fork(c.process, c.regs, flags, c.arg(2), c.arg(3));
 }
 
 bool matches(const Process& child, int pid, const Process& me) {
@@ -163,7 +238,9 @@ int64_t sys_tgkill(SyscallContext& c) {
 const ServiceRow kRows[] = {
     {"fork", sys_fork, Support::full, "", true},
     {"vfork", sys_fork, Support::partial, "the child gets a copy, as fork: the parent is not suspended", true},
-    {"clone", sys_clone, Support::partial, "fork-like only; threads (CLONE_VM) are ENOSYS"},
+    {"clone", sys_clone, Support::partial, "threads and forks; no namespaces, pidfds or ptrace"},
+    {"clone3", sys_clone3, Support::partial, "as clone; no pidfds, set_tid or cgroups"},
+    {"futex", sys_futex, Support::partial, "wait, wake, requeue and their bitset forms; no PI or WAKE_OP"},
     {"wait4", sys_wait4, Support::partial, "no stopped/continued children", true},
     {"execve", sys_execve, Support::partial, "static ELF only; no #! scripts"},
     {"kill", sys_kill, Support::partial, "no job-control stops", true},
