@@ -283,7 +283,20 @@ void Kernel::exit_process(Process& p, ProcessExit how) {
     if (p.files.use_count() == 1) p.fds = FdTable{};  // the last task using them closes the files
     for (Process* child : children_of(p.pid)) child->ppid = 1;  // reparented to init, which Linux has
     if (events_.wants(kExits)) events_.publish(ProcessExitEvent{p.pid, how.code, how.signal});
+    if (p.pid == p.tgid) notify_parent(p, how);
     if (&p == current_) request_switch();
+}
+
+// do_notify_parent: SIGCHLD to the parent (its handler runs if it has one; the
+// default is to ignore it), shown in traces as strace shows it.
+void Kernel::notify_parent(const Process& child, const ProcessExit& how) {
+    Process* parent = find(child.ppid);
+    if (!parent || parent->state == TaskState::zombie) return;
+    constexpr int kCldExited = 1, kCldKilled = 2;  // CLD_EXITED, CLD_KILLED
+    if (events_.wants(kFaults))
+        events_.publish(SignalEvent{parent->pid, SIGCHLD, how.signal ? kCldKilled : kCldExited, child.pid,
+                                    how.signal ? how.signal : how.code});
+    post_signal(*parent, SIGCHLD, {how.signal ? kCldKilled : kCldExited, child.pid});
 }
 
 void Kernel::kill_process(Process& p, int signal) { exit_group(p, ProcessExit{0, signal}); }

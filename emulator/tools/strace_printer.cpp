@@ -12,6 +12,14 @@ void StracePrinter::on_event(const Event& e) {
     if (auto* s = std::get_if<SyscallEntryEvent>(&e)) return entry(*s);
     if (auto* s = std::get_if<SyscallExitEvent>(&e)) return exit(*s);
     if (auto* f = std::get_if<FaultEvent>(&e)) return fault(*f);
+    if (auto* g = std::get_if<SignalEvent>(&e)) {  // strace: --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---
+        const char* code = g->code == 1 ? "CLD_EXITED" : "CLD_KILLED";
+        std::string status = g->code == 1 ? std::to_string(g->status) : strace_signal_name(g->status);
+        return line(g->pid, fmt::format("--- {} {{si_signo={}, si_code={}, si_pid={}, si_uid=0, si_status={}, "
+                                        "si_utime=0, si_stime=0}} ---",
+                                        strace_signal_name(g->signal), strace_signal_name(g->signal), code,
+                                        g->from_pid, status));
+    }
     if (auto* x = std::get_if<ProcessExitEvent>(&e)) {
         line(x->pid, x->signal ? strace_killed_notice(x->signal, false) : strace_exit_notice(x->exit_code));
         live_.erase(x->pid);

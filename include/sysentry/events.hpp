@@ -63,6 +63,15 @@ struct FaultEvent {
     uint64_t signal_address = 0;  // si_addr
 };
 
+// A signal generated for a process by the kernel (today: SIGCHLD).
+struct SignalEvent {
+    int pid;      // who receives it
+    int signal;
+    int code;     // si_code
+    int from_pid; // si_pid
+    int status;   // si_status
+};
+
 struct ProcessExitEvent {
     int pid;
     int exit_code;    // valid when signal == 0
@@ -74,7 +83,7 @@ struct WarningEvent {
 };
 
 using Event = std::variant<TransitionEvent, SyscallEntryEvent, SyscallExitEvent, FaultEvent,
-                           ProcessExitEvent, WarningEvent>;
+                           ProcessExitEvent, WarningEvent, SignalEvent>;
 
 // What a sink wants to hear; the model builds an event only if someone does.
 enum EventInterest : unsigned {
@@ -116,7 +125,7 @@ private:
         unsigned interest;
     };
     static unsigned interest_of(const Event& e) {
-        constexpr unsigned kByIndex[] = {kTransitions, kSyscalls, kSyscalls, kFaults, kExits, kWarnings};
+        constexpr unsigned kByIndex[] = {kTransitions, kSyscalls, kSyscalls, kFaults, kExits, kWarnings, kFaults};
         return kByIndex[e.index()];
     }
     void recompute() {

@@ -129,6 +129,7 @@ private:
     bool schedule();  // false: nothing left to run
     void block(Process& p, std::function<std::optional<int64_t>()> retry);
     void request_switch();
+    void notify_parent(const Process& child, const ProcessExit& how);
     uint8_t* need_resched();
     std::optional<RunResult> handle_fault(const Fault& f);
     void switch_to(Process& p);
