@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "path_args.hpp"
+#include "sysentry/devices.hpp"
 #include "sysentry/kernel.hpp"
 #include "sysentry/process.hpp"
 #include "sysentry/services.hpp"
@@ -365,7 +366,8 @@ int64_t do_open(SyscallContext& ctx, int dirfd, uint64_t path_va, int flags, mod
     if (ctx.process.fds.count() >= FdTable::kMaxFds) return -EMFILE;
     bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
     mode_t create_mode = creates ? (mode & kModeBits & ~ctx.process.umask) : 0;
-    auto host = ctx.kernel.fs().open(*path, flags, create_mode);
+    auto device = open_device(*path, flags);
+    auto host = device ? *device : ctx.kernel.fs().open(*path, flags, create_mode);
     if (!host) return host.error();
     struct stat st{};
     bool dir = ::fstat(*host, &st) == 0 && S_ISDIR(st.st_mode);

@@ -67,6 +67,9 @@ TEST(processes_trace, prefixes_pids_and_shows_unfinished_calls_as_strace_does) {
                              "[pid  1001] write(4, \"through the pipe\\n\", 17) = 17\n",
                              "[pid  1001] +++ exited with 7 +++\n",
                              "<... read resumed>\"through the pipe\\n\", 63) = 17\n",
+                             "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=1001, si_uid=0, si_status=7, "
+                             "si_utime=0, si_stime=0} ---\n",
+                             "si_code=CLD_KILLED, si_pid=1003, si_uid=0, si_status=SIGSEGV",
                              "+++ exited with 3 +++\n"}) {
         EXPECT_NE(t.find(want), std::string::npos) << "missing: " << want << "\n" << t;
     }
