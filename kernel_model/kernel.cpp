@@ -433,6 +433,7 @@ void Kernel::dispatch(uint64_t regs_va, PtRegs& regs, SyscallAbi abi, int64_t nr
     if (ret != kRetryLater) return complete(p, regs, {abi, nr, name, args}, ret, ctx.exit);
     // Blocked: the scheduler runs the service again until it has an answer, or
     // until a signal interrupts the wait.
+    p.blocked_call = Process::BlockedCall{nr, args, regs.sp, regs.ip};
     block(p, [this, &p, &regs, fn = st.service->fn, call = PendingCall{abi, nr, name, args}]() -> std::optional<int64_t> {
         if (int sig = next_deliverable(p)) return interrupt(p, regs, call, sig);
         SyscallContext again{*this, p, call.abi, call.args, regs};
@@ -446,6 +447,7 @@ void Kernel::dispatch(uint64_t regs_va, PtRegs& regs, SyscallAbi abi, int64_t nr
 // The end of a call: the result into pt_regs->ax, the event, and an exit if it was one.
 void Kernel::complete(Process& p, PtRegs& regs, const PendingCall& call, int64_t ret,
                       std::optional<SyscallContext::Exit> exit) {
+    p.blocked_call.reset();
     if (call.abi == SyscallAbi::i386) ret = int64_t(int32_t(ret));  // eax only, sign-extended
     if (!exit) regs.ax = uint64_t(ret);
     if (events_.wants(kSyscalls))
@@ -470,6 +472,7 @@ int64_t Kernel::interrupt(Process& p, PtRegs& regs, const PendingCall& call, int
     constexpr uint64_t kSyscallLength = 2;  // syscall and int $0x80 alike
     bool restart = (p.actions[sig].flags & SA_RESTART) && call.name != "pause" && call.name != "rt_sigsuspend";
     p.futex_word = 0;  // a futex wait ends here either way
+    p.blocked_call.reset();
     if (events_.wants(kSyscalls))
         events_.publish(SyscallExitEvent{p.pid, call.abi, call.nr, call.name, call.args,
                                          restart ? kErestartsys : -EINTR, true, &p.mm});

@@ -101,6 +101,8 @@ public:
     void kill_process(Process& p, int signal);
     void warn(std::string text);
     int64_t now_ns(int clock) const;  // a clock_gettime clock, deterministic when configured
+    void advance_virtual_time(int64_t ns) { if (ns > 0) virtual_ns_ += ns; }  // a deterministic sleep
+    void yield() { request_switch(); }  // sched_yield: let the other runnable tasks go first
     void fill_random(void* buf, size_t len);
 
     // SyscallDispatcher

@@ -75,11 +75,14 @@ struct Process {
     bool reaped = false;  // its parent has waited for it; gone once off the CPU
     std::optional<CpuContext> context;
     std::function<std::optional<int64_t>()> retry;  // nullopt: still blocked
+    struct BlockedCall { int64_t nr; std::array<uint64_t, 6> args; uint64_t sp, ip; };
+    std::optional<BlockedCall> blocked_call;  // what /proc/<pid>/syscall shows
     std::shared_ptr<const std::vector<uint8_t>> image;  // the ELF it runs: /proc/self/exe
     // futex: the word this task waits on, and whether a FUTEX_WAKE chose it.
     uint64_t futex_word = 0;
     bool futex_woken = false;
     int64_t futex_deadline_ns = 0;  // 0: no timeout
+    int64_t sleep_deadline_ns = 0;  // nanosleep's, on the clock it sleeps on
 };
 
 }  // namespace sysentry

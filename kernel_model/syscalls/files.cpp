@@ -24,6 +24,7 @@
 
 #include "path_args.hpp"
 #include "sysentry/devices.hpp"
+#include "sysentry/procfs.hpp"
 #include "sysentry/kernel.hpp"
 #include "sysentry/process.hpp"
 #include "sysentry/services.hpp"
@@ -366,8 +367,9 @@ int64_t do_open(SyscallContext& ctx, int dirfd, uint64_t path_va, int flags, mod
     if (ctx.process.fds.count() >= FdTable::kMaxFds) return -EMFILE;
     bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
     mode_t create_mode = creates ? (mode & kModeBits & ~ctx.process.umask) : 0;
-    auto device = open_device(*path, flags);
-    auto host = device ? *device : ctx.kernel.fs().open(*path, flags, create_mode);
+    auto special = open_device(*path, flags);
+    if (!special) special = open_proc(ctx.kernel, ctx.process, *path);
+    auto host = special ? *special : ctx.kernel.fs().open(*path, flags, create_mode);
     if (!host) return host.error();
     struct stat st{};
     bool dir = ::fstat(*host, &st) == 0 && S_ISDIR(st.st_mode);
@@ -466,12 +468,6 @@ int64_t sys_statx(SyscallContext& ctx) {
 
 // ---- links and names ----------------------------------------------------------
 
-// /proc/self/exe and /proc/<own pid>/exe name the program, not a sandbox file.
-std::optional<std::string> proc_exe_link(const Process& p, std::string_view path) {
-    if (path == "/proc/self/exe" || path == fmt::format("/proc/{}/exe", p.pid)) return p.exe;
-    return std::nullopt;
-}
-
 int64_t put_link(SyscallContext& ctx, const std::string& target, uint64_t buf, int bufsiz) {
     size_t n = std::min(target.size(), size_t(bufsiz));
     if (n && !user(ctx).write(buf, target.data(), n)) return -EFAULT;
@@ -494,9 +490,9 @@ int64_t do_readlink(SyscallContext& ctx, int dirfd, uint64_t path_va, uint64_t b
     }
     auto abs = at_path(ctx, dirfd, *path);
     if (!abs) return abs.error();
-    if (auto exe = proc_exe_link(ctx.process, *abs)) {
-        if (exe->empty()) return -ENOENT;
-        return put_link(ctx, *exe, buf, bufsiz);
+    if (auto link = readlink_proc(ctx.kernel, ctx.process, *abs)) {
+        if (!*link) return link->error();
+        return put_link(ctx, **link, buf, bufsiz);
     }
     auto target = ctx.kernel.fs().readlink(*abs);
     if (!target) return target.error();

@@ -116,7 +116,10 @@ static int64_t sys_getrlimit(SyscallContext& c) {
     return c.mm().write_value(c.arg(1), default_rlimit(c.iarg(0))) ? 0 : -EFAULT;
 }
 
-static int64_t sys_sched_yield(SyscallContext&) { return 0; }
+static int64_t sys_sched_yield(SyscallContext& c) {
+    c.kernel.yield();
+    return 0;
+}
 
 // prctl: the options libc and shells use; the rest are -EINVAL as for an unknown option.
 static int64_t sys_prctl(SyscallContext& c) {

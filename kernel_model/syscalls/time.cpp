@@ -125,22 +125,27 @@ int64_t sys_time(SyscallContext& ctx) {
     return seconds;
 }
 
-// A host sleep on `host_clock` until `req` (absolute) or for `req` (relative),
-// resumed after host signal interruptions. The guest sees no interruption:
-// signal delivery is not modelled, so `rem` is never written.
-void host_sleep(SyscallContext& ctx, int host_clock, bool absolute, KernelTimespec req) {
-    if (ctx.kernel.config().deterministic) return;  // virtual time: nothing to wait for
-    timespec left{req.sec, req.nsec};
-    while (::clock_nanosleep(host_clock, absolute ? TIMER_ABSTIME : 0, &left, &left) == EINTR) {
+// A sleep blocks the sleeper, not the machine: the scheduler runs the others and
+// asks again until the deadline on `host_clock` has passed. Deterministic runs
+// move virtual time forward instead of waiting. (`rem` is never written: an
+// interrupting signal ends the sleep with EINTR before it could be.)
+int64_t sleep_until(SyscallContext& ctx, int host_clock, bool absolute, KernelTimespec req) {
+    Process& p = ctx.process;
+    const int64_t ns = req.sec * 1000000000 + req.nsec;
+    if (ctx.kernel.config().deterministic) {
+        ctx.kernel.advance_virtual_time(absolute ? ns - ctx.kernel.now_ns(host_clock) : ns);
+        return 0;
     }
+    const int64_t now = ctx.kernel.now_ns(host_clock);
+    if (p.state != TaskState::blocked) p.sleep_deadline_ns = absolute ? ns : now + ns;
+    return now >= p.sleep_deadline_ns ? 0 : kRetryLater;
 }
 
 int64_t sys_nanosleep(SyscallContext& ctx) {
     auto req = read_timespec(ctx, ctx.arg(0));
     if (!req) return -EFAULT;
     if (!timespec_valid(*req)) return -EINVAL;
-    host_sleep(ctx, CLOCK_MONOTONIC, false, *req);
-    return 0;
+    return sleep_until(ctx, CLOCK_MONOTONIC, false, *req);
 }
 
 int64_t sys_clock_nanosleep(SyscallContext& ctx) {
@@ -162,7 +167,7 @@ int64_t sys_clock_nanosleep(SyscallContext& ctx) {
         ctx.kernel.warn("clock_nanosleep on a process CPU clock is not modelled: returning -EINVAL");
         return -EINVAL;
     }
-    host_sleep(ctx, clock->host_id, flags & kTimerAbstime, *req);
+    return sleep_until(ctx, clock->host_id, flags & kTimerAbstime, *req);
     return 0;
 }
 
