@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
     run_cmd->add_flag("--deterministic", run.deterministic, "Fixed clock, random bytes and hostname: reproducible runs");
     run_cmd->add_option("--timeout", run.timeout_s, "Stop the guest after SECONDS of wall-clock time")
         ->check(CLI::NonNegativeNumber);
+    run_cmd->add_option("--max-procs", run.max_procs, "Processes and threads at most; fork beyond it fails with EAGAIN")
+        ->check(CLI::Range(1, 1 << 16));
+    run_cmd->add_option("--mem-limit", run.mem_limit_mib, "Address space per process in MiB; mmap beyond it fails with ENOMEM")
+        ->check(CLI::Range(1, 1 << 20));
     run_cmd->add_option("--kernel", run.kernel, "Boot this guest kernel ELF instead of the built-in one")
         ->check(CLI::ExistingFile);
     run_cmd->add_option("program", run.program, "The program: a static ELF, GNU as source (.s/.S) or NASM source (.asm)")

@@ -53,6 +53,8 @@ int run_command(const RunOptions& o) {
         so.kernel_elf.emplace((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     }
     so.kernel.deterministic = o.deterministic;
+    so.kernel.max_processes = o.max_procs;
+    so.kernel.memory_limit = o.mem_limit_mib << 20;
     auto session = Session::create(so);
     if (!session) {
         fmt::print(stderr, "sysentry: {}\n", session.error());

@@ -42,6 +42,7 @@ public:
     void attach() { ranges_.attach(); }
     void detach() { ranges_.detach(); }
     const std::map<uint64_t, Vma>& areas() const { return vmas_; }
+    uint64_t mapped_bytes() const;  // the sum of all areas: what RLIMIT_AS limits
 
     // mmap's core: `addr` is a hint unless `fixed`. Returns the address or -errno.
     int64_t map(uint64_t addr, uint64_t len, int prot, bool fixed, std::string name = "");

@@ -17,6 +17,8 @@ struct RunOptions {
     bool deterministic = false;
     double timeout_s = 0;
     std::optional<std::string> kernel;  // a guest kernel ELF to boot instead of the built-in one
+    int max_procs = 256;
+    uint64_t mem_limit_mib = 4096;
 };
 
 int run_command(const RunOptions& options);

@@ -27,6 +27,8 @@ class Machine;
 struct KernelConfig {
     bool deterministic = false;     // fixed clock, random bytes and hostname-independent output
     std::string hostname = "sysentry";
+    int max_processes = 256;              // fork beyond it: EAGAIN (a fork bomb stops here)
+    uint64_t memory_limit = 4ull << 30;   // address space per process, as RLIMIT_AS: ENOMEM beyond
 };
 
 struct Program {

@@ -67,6 +67,12 @@ std::optional<AddressSpace> AddressSpace::fork(Cpu& cpu, const PageTables& kerne
     return child;
 }
 
+uint64_t AddressSpace::mapped_bytes() const {
+    uint64_t total = 0;
+    for (const auto& [start, v] : vmas_) total += v.end - v.start;
+    return total;
+}
+
 const Vma* AddressSpace::find(uint64_t va) const {
     auto it = vmas_.upper_bound(va);
     if (it == vmas_.begin()) return nullptr;

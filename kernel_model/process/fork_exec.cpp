@@ -20,6 +20,7 @@ using namespace x86;
 // the IRET return path with the parent's pt_regs and ax = 0 (ret_from_fork).
 int64_t Kernel::fork(Process& parent, const PtRegs& regs, uint64_t flags, uint64_t parent_tid,
                      uint64_t child_tid, uint64_t stack) {
+    if (int(processes_.size()) >= config_.max_processes) return -EAGAIN;  // --max-procs, as RLIMIT_NPROC
     auto mm = parent.mm.fork(machine_.cpu(), machine_.kernel_tables());
     auto kstack = machine_.allocate_kernel_stack();
     if (!mm || !kstack) return -ENOMEM;
@@ -57,6 +58,7 @@ int64_t Kernel::fork(Process& parent, const PtRegs& regs, uint64_t flags, uint64
 // A thread: a task in the caller's thread group, sharing its memory and files,
 // starting on `stack` with its own TLS, returning 0 from clone.
 int64_t Kernel::spawn_thread(Process& parent, const PtRegs& regs, const ThreadArgs& a) {
+    if (int(processes_.size()) >= config_.max_processes) return -EAGAIN;
     auto kstack = machine_.allocate_kernel_stack();
     if (!kstack) return -ENOMEM;
     const int tid = next_pid_++;

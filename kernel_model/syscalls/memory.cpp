@@ -13,7 +13,16 @@ namespace sysentry {
 
 using x86::kPageSize;
 
-static int64_t sys_brk(SyscallContext& c) { return int64_t(c.mm().brk(c.arg(0))); }
+// --mem-limit, as RLIMIT_AS: would `extra` more bytes of areas go past it?
+static bool over_limit(SyscallContext& c, uint64_t extra) {
+    return c.mm().mapped_bytes() + extra > c.kernel.config().memory_limit;
+}
+
+static int64_t sys_brk(SyscallContext& c) {
+    uint64_t now = c.mm().brk(0);
+    if (c.arg(0) > now && over_limit(c, c.arg(0) - now)) return int64_t(now);  // brk fails by not moving
+    return int64_t(c.mm().brk(c.arg(0)));
+}
 
 constexpr int kProtKnown = PROT_READ | PROT_WRITE | PROT_EXEC;
 constexpr int kMapTypeMask = 0x0f;  // MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE
@@ -46,6 +55,7 @@ static int64_t sys_mmap(SyscallContext& c) {
         // A shared writable mapping writes the file: the fd must be open for writing.
         if (type != MAP_PRIVATE && (prot & PROT_WRITE) && (f->status_flags & O_ACCMODE) != O_RDWR) return -EACCES;
     }
+    if (over_limit(c, len)) return -ENOMEM;
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if ((flags & MAP_FIXED_NOREPLACE) && c.mm().find(addr)) return -EEXIST;
     std::string name;
@@ -95,6 +105,7 @@ static int64_t sys_mremap(SyscallContext& c) {
     uint64_t flags = c.arg(3);
     if (flags & ~uint64_t(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) return -EINVAL;
     if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) return -EINVAL;  // not modelled: see the row's note
+    if (c.arg(2) > c.arg(1) && over_limit(c, c.arg(2) - c.arg(1))) return -ENOMEM;
     int64_t r = c.mm().remap(c.arg(0), c.arg(1), c.arg(2), flags & MREMAP_MAYMOVE);
     flush_after_unmap(c);
     return r;
