@@ -133,6 +133,8 @@ private:
     bool schedule();  // false: nothing left to run
     void block(Process& p, std::function<std::optional<int64_t>()> retry);
     void request_switch();
+    void start_child(Process& t, const PtRegs& regs, uint64_t kstack, uint64_t stack);
+    void publish_tids(Process& parent, Process& child, uint64_t flags, uint64_t parent_tid, uint64_t child_tid);
     void notify_parent(const Process& child, const ProcessExit& how);
     uint8_t* need_resched();
     std::optional<RunResult> handle_fault(const Fault& f);

@@ -15,79 +15,75 @@ namespace sysentry {
 
 using namespace x86;
 
-// copy_process(): the child gets a copy of the address space, shares the
-// parent's open file descriptions, and starts on its own kernel stack at
-// the IRET return path with the parent's pt_regs and ax = 0 (ret_from_fork).
+namespace {
+
+// What copy_process() copies from the parent into any new task.
+void inherit(Process& t, const Process& parent) {
+    t.pgid = parent.pgid;
+    t.sid = parent.sid;
+    t.cwd = parent.cwd;
+    t.exe = parent.exe;
+    t.comm = parent.comm;
+    t.image = parent.image;
+    t.actions = parent.actions;
+    t.blocked = parent.blocked;
+    t.umask = parent.umask;
+}
+
+}  // namespace
+
+// The new task starts on its own kernel stack at the IRET return path, with the
+// parent's pt_regs but ax = 0 (ret_from_fork), on `stack` when one is given.
+void Kernel::start_child(Process& t, const PtRegs& regs, uint64_t kstack, uint64_t stack) {
+    t.kernel_stack_top = kstack;
+    PtRegs child_regs = regs;
+    child_regs.ax = 0;
+    if (stack) child_regs.sp = stack;
+    machine_.kernel_memory().write(kstack - sizeof(PtRegs), &child_regs, sizeof child_regs);
+    t.context.emplace(machine_.cpu());
+    t.context->set(Reg::rsp, kstack - sizeof(PtRegs));
+    t.context->set(Reg::rip, machine_.kernel_symbol("swapgs_restore_regs_and_return_to_usermode"));
+}
+
+void Kernel::publish_tids(Process& parent, Process& child, uint64_t flags, uint64_t parent_tid, uint64_t child_tid) {
+    if (flags & CLONE_PARENT_SETTID) parent.mm.write_value<int32_t>(parent_tid, child.pid);
+    if (flags & CLONE_CHILD_SETTID) child.mm.write_value<int32_t>(child_tid, child.pid);
+    if (flags & CLONE_CHILD_CLEARTID) child.clear_child_tid = child_tid;
+}
+
+// fork: a copy of the address space; the open file descriptions are shared.
 int64_t Kernel::fork(Process& parent, const PtRegs& regs, uint64_t flags, uint64_t parent_tid,
                      uint64_t child_tid, uint64_t stack) {
     if (int(processes_.size()) >= config_.max_processes) return -EAGAIN;  // --max-procs, as RLIMIT_NPROC
     auto mm = parent.mm.fork(machine_.cpu(), machine_.kernel_tables());
     auto kstack = machine_.allocate_kernel_stack();
     if (!mm || !kstack) return -ENOMEM;
-    const int pid = next_pid_++;
-    auto child = std::make_unique<Process>(pid, std::make_shared<AddressSpace>(std::move(*mm)),
+    auto child = std::make_unique<Process>(next_pid_++, std::make_shared<AddressSpace>(std::move(*mm)),
                                            std::make_shared<FdTable>(parent.fds));
+    inherit(*child, parent);
     child->ppid = parent.tgid;
-    child->pgid = parent.pgid;
-    child->sid = parent.sid;
-    child->cwd = parent.cwd;
-    child->exe = parent.exe;
-    child->comm = parent.comm;
-    child->image = parent.image;
-    child->kernel_stack_top = *kstack;
-    child->actions = parent.actions;
-    child->blocked = parent.blocked;
     child->altstack = parent.altstack;
-    child->umask = parent.umask;
-
-    PtRegs child_regs = regs;
-    child_regs.ax = 0;  // fork returns 0 in the child
-    if (stack) child_regs.sp = stack;
-    machine_.kernel_memory().write(*kstack - sizeof(PtRegs), &child_regs, sizeof child_regs);
-    child->context.emplace(machine_.cpu());
-    child->context->set(Reg::rsp, *kstack - sizeof(PtRegs));
-    child->context->set(Reg::rip, machine_.kernel_symbol("swapgs_restore_regs_and_return_to_usermode"));
-
-    if (flags & CLONE_PARENT_SETTID) parent.mm.write_value<int32_t>(parent_tid, pid);
-    if (flags & CLONE_CHILD_SETTID) child->mm.write_value<int32_t>(child_tid, pid);
-    if (flags & CLONE_CHILD_CLEARTID) child->clear_child_tid = child_tid;
+    start_child(*child, regs, *kstack, stack);
+    publish_tids(parent, *child, flags, parent_tid, child_tid);
+    int pid = child->pid;
     processes_[pid] = std::move(child);
     return pid;
 }
 
 // A thread: a task in the caller's thread group, sharing its memory and files,
-// starting on `stack` with its own TLS, returning 0 from clone.
+// starting on its own stack with its own TLS.
 int64_t Kernel::spawn_thread(Process& parent, const PtRegs& regs, const ThreadArgs& a) {
     if (int(processes_.size()) >= config_.max_processes) return -EAGAIN;
     auto kstack = machine_.allocate_kernel_stack();
     if (!kstack) return -ENOMEM;
-    const int tid = next_pid_++;
-    auto t = std::make_unique<Process>(tid, parent.space, parent.files);
+    auto t = std::make_unique<Process>(next_pid_++, parent.space, parent.files);
+    inherit(*t, parent);
     t->tgid = parent.tgid;
     t->ppid = parent.ppid;
-    t->pgid = parent.pgid;
-    t->sid = parent.sid;
-    t->cwd = parent.cwd;
-    t->exe = parent.exe;
-    t->comm = parent.comm;
-    t->image = parent.image;
-    t->kernel_stack_top = *kstack;
-    t->actions = parent.actions;
-    t->blocked = parent.blocked;
-    t->umask = parent.umask;
-
-    PtRegs child_regs = regs;
-    child_regs.ax = 0;
-    if (a.stack) child_regs.sp = a.stack;
-    machine_.kernel_memory().write(*kstack - sizeof(PtRegs), &child_regs, sizeof child_regs);
-    t->context.emplace(machine_.cpu());
-    t->context->set(Reg::rsp, *kstack - sizeof(PtRegs));
-    t->context->set(Reg::rip, machine_.kernel_symbol("swapgs_restore_regs_and_return_to_usermode"));
+    start_child(*t, regs, *kstack, a.stack);
     t->context->set(Reg::fs_base, (a.flags & CLONE_SETTLS) ? a.tls : machine_.cpu().reg(Reg::fs_base));
-
-    if (a.flags & CLONE_PARENT_SETTID) parent.mm.write_value<int32_t>(a.parent_tid, tid);
-    if (a.flags & CLONE_CHILD_SETTID) t->mm.write_value<int32_t>(a.child_tid, tid);
-    if (a.flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = a.child_tid;
+    publish_tids(parent, *t, a.flags, a.parent_tid, a.child_tid);
+    int tid = t->pid;
     processes_[tid] = std::move(t);
     return tid;
 }
