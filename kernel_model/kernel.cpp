@@ -54,8 +54,8 @@ std::expected<void, std::string> Kernel::spawn(const Program& program) {
     auto mm = AddressSpace::create(machine_.cpu(), machine_.ram(), machine_.kernel_tables());
     auto kstack = machine_.allocate_kernel_stack();
     if (!mm || !kstack) return std::unexpected("out of guest memory creating the process");
-    const int pid = next_pid_ = kFirstPid;
-    ++next_pid_;
+    const int pid = kFirstPid;
+    next_pid_ = pid + 1;
     init_pid_ = pid;
     auto p = std::make_unique<Process>(pid, std::make_shared<AddressSpace>(std::move(*mm)),
                                        std::make_shared<FdTable>());
@@ -163,7 +163,10 @@ RunResult Kernel::run(const RunLimits& limits) {
         }
         if (auto done = init_result()) return *done;
         if (std::exchange(switch_requested_, false) || current_->state != TaskState::runnable) {
-            if (!schedule()) return {RunResult::Kind::engine_error, 0, 0, {}, "every process is blocked"};
+            Scheduled next = schedule(deadline, limits.timeout_us != 0);
+            if (next == Scheduled::timed_out) return {RunResult::Kind::limit, 0, 0, {}, "time limit reached"};
+            if (next == Scheduled::deadlock)
+                return {RunResult::Kind::limit, 0, 0, {}, "deadlock: every process waits for another"};
         }
         rip = cpu.reg(Reg::rip);
     }
@@ -201,13 +204,16 @@ void Kernel::block(Process& p, std::function<std::optional<int64_t>()> retry) {
     request_switch();
 }
 
-bool Kernel::schedule() {
-    constexpr int kIdleRounds = 200000;  // about 20 s of 100 µs naps while every task waits
-    for (int round = 0; round < kIdleRounds; ++round) {
+// Picks the next runnable task, round robin in pid order, first giving blocked
+// tasks a chance (their calls run again). With every task blocked, idle while
+// one of them waits on a timer; if none does, nothing can ever wake them.
+Kernel::Scheduled Kernel::schedule(std::chrono::steady_clock::time_point deadline, bool has_deadline) {
+    for (;;) {
         auto after = processes_.upper_bound(current_->pid);
         std::vector<Process*> order;
         for (auto it = after; it != processes_.end(); ++it) order.push_back(it->second.get());
         for (auto it = processes_.begin(); it != after; ++it) order.push_back(it->second.get());
+        bool timer_pending = false;
         for (Process* p : order) {
             if (p->state == TaskState::blocked && p->retry) {
                 if (p->retry()) p->state = TaskState::runnable, p->retry = nullptr;
@@ -215,15 +221,14 @@ bool Kernel::schedule() {
             if (p->state == TaskState::runnable) {
                 switch_to(*p);
                 std::erase_if(processes_, [this](const auto& e) { return e.second->reaped && e.second.get() != current_; });
-                return true;
+                return Scheduled::switched;
             }
+            timer_pending |= p->state == TaskState::blocked && (p->sleep_deadline_ns || p->futex_deadline_ns);
         }
-        if (round == 0 && std::none_of(order.begin(), order.end(),
-                                       [](Process* p) { return p->state == TaskState::blocked; }))
-            return false;
-        usleep(100);  // everyone waits on the host (a pipe from outside, stdin, a sleep)
+        if (!timer_pending) return Scheduled::deadlock;
+        if (has_deadline && std::chrono::steady_clock::now() >= deadline) return Scheduled::timed_out;
+        usleep(100);  // every task sleeps: wait for the first timer
     }
-    return false;
 }
 
 // A fault in ring 3 becomes its signal's default action; in ring 0 it is an oops.
@@ -471,7 +476,8 @@ int64_t Kernel::interrupt(Process& p, PtRegs& regs, const PendingCall& call, int
     constexpr int64_t kErestartsys = -512;
     constexpr uint64_t kSyscallLength = 2;  // syscall and int $0x80 alike
     bool restart = (p.actions[sig].flags & SA_RESTART) && call.name != "pause" && call.name != "rt_sigsuspend";
-    p.futex_word = 0;  // a futex wait ends here either way
+    p.futex_word = 0;  // a futex or a sleep ends here either way
+    p.futex_deadline_ns = p.sleep_deadline_ns = 0;
     p.blocked_call.reset();
     if (events_.wants(kSyscalls))
         events_.publish(SyscallExitEvent{p.pid, call.abi, call.nr, call.name, call.args,

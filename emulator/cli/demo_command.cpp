@@ -30,7 +30,7 @@ public:
     unsigned count(TransitionKind k) const { return counts_[size_t(k)]; }
 
 private:
-    unsigned counts_[6] = {};
+    unsigned counts_[4] = {};  // by TransitionKind
 };
 
 }  // namespace

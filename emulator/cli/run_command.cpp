@@ -87,7 +87,10 @@ int run_command(const RunOptions& o) {
         return kSignalExitBase + result.signal;
     case RunResult::Kind::oops: fmt::print(stderr, "{}", result.detail); return kExitOopsStatus;
     case RunResult::Kind::limit:
-        fmt::print(stderr, "sysentry: {} after {} s: the guest was stopped\n", result.detail, o.timeout_s);
+        if (o.timeout_s && result.detail == "time limit reached")
+            fmt::print(stderr, "sysentry: time limit reached after {} s: the guest was stopped\n", o.timeout_s);
+        else
+            fmt::print(stderr, "sysentry: {}: the guest was stopped\n", result.detail);
         return kExitLimitStatus;
     case RunResult::Kind::paused:  // only boot() pauses; run() goes to the end
     case RunResult::Kind::engine_error:

@@ -23,7 +23,7 @@ struct RegisterFile {
     unsigned cpl;
 };
 
-enum class TransitionKind { syscall, sysret, iret, interrupt, exception };
+enum class TransitionKind { syscall, sysret, iret, interrupt };
 
 // A change of privilege level, with the state on both sides.
 struct TransitionEvent {

@@ -3,6 +3,7 @@
 // signals or oopses. Tools watch it through the EventBus only.
 #pragma once
 #include <cstdint>
+#include <chrono>
 #include <expected>
 #include <filesystem>
 #include <map>
@@ -128,9 +129,9 @@ private:
     bool deliver_fault_to_handler(Process& p, const Fault& f, int sig);
     PtRegs* pt_regs_at(uint64_t regs);
     void bad_regs(uint64_t regs);
-    std::optional<RunResult> handle_stop();
     std::optional<RunResult> init_result() const;
-    bool schedule();  // false: nothing left to run
+    enum class Scheduled { switched, deadlock, timed_out };
+    Scheduled schedule(std::chrono::steady_clock::time_point deadline, bool has_deadline);
     void block(Process& p, std::function<std::optional<int64_t>()> retry);
     void request_switch();
     void start_child(Process& t, const PtRegs& regs, uint64_t kstack, uint64_t stack);

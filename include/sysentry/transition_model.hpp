@@ -54,9 +54,6 @@ public:
     SyscallMsrs msrs() const { return read_syscall_msrs(cpu_, sce_); }
     RegisterFile registers() const;
 
-    // The addresses of helper instructions that traces must not show.
-    bool is_carrier(uint64_t rip) const;
-
     void raise(Fault f);  // record a fault and stop the engine
 
 private:

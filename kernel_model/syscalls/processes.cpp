@@ -58,9 +58,11 @@ int64_t sys_clone3(SyscallContext& c) {
 int64_t futex_wait(SyscallContext& c, uint64_t word, uint32_t val, uint64_t timeout, bool absolute, int clock) {
     Process& p = c.process;
     if (p.state == TaskState::blocked) {  // the scheduler asking again
-        if (p.futex_woken) return p.futex_word = 0, p.futex_woken = false, 0;
-        if (p.futex_deadline_ns && c.kernel.now_ns(clock) >= p.futex_deadline_ns) return p.futex_word = 0, -ETIMEDOUT;
-        return kRetryLater;
+        bool timed_out = p.futex_deadline_ns && c.kernel.now_ns(clock) >= p.futex_deadline_ns;
+        if (!p.futex_woken && !timed_out) return kRetryLater;
+        p.futex_word = 0;
+        p.futex_deadline_ns = 0;
+        return std::exchange(p.futex_woken, false) ? 0 : -ETIMEDOUT;
     }
     auto current = c.mm().read_value<uint32_t>(word);
     if (!current) return -EFAULT;

@@ -138,7 +138,9 @@ int64_t sleep_until(SyscallContext& ctx, int host_clock, bool absolute, KernelTi
     }
     const int64_t now = ctx.kernel.now_ns(host_clock);
     if (p.state != TaskState::blocked) p.sleep_deadline_ns = absolute ? ns : now + ns;
-    return now >= p.sleep_deadline_ns ? 0 : kRetryLater;
+    if (now < p.sleep_deadline_ns) return kRetryLater;
+    p.sleep_deadline_ns = 0;
+    return 0;
 }
 
 int64_t sys_nanosleep(SyscallContext& ctx) {

@@ -59,10 +59,6 @@ void TransitionModel::scan_kernel_text() {
     }
 }
 
-bool TransitionModel::is_carrier(uint64_t rip) const {
-    return (rip & ~(kPageSize - 1)) == kCarrierPage || rip == carrier_landing_ || rip == carrier_iret_;
-}
-
 RegisterFile TransitionModel::registers() const {
     static constexpr int kIds[] = {
         UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI,

@@ -39,5 +39,35 @@ TEST(limits, fork_bomb_and_memory_bomb_stop_at_the_limits) {
                        "1 MiB mmap: ok\n");
 }
 
+// A child sleeps, then wakes its parent through a pipe; then the parent waits on
+// a pipe nobody will ever write: a deadlock, ended with a message, not a hang.
+constexpr std::string_view kDeadlock = R"(#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+int main(void) {
+    struct timespec t = {0, 200000000};
+    int fds[2], never[2];
+    pipe(fds);
+    pipe(never);
+    if (fork() == 0) { nanosleep(&t, 0); write(fds[1], "x", 1); _exit(0); }
+    char c;
+    read(fds[0], &c, 1);
+    printf("woke after the child's sleep: %c\n", c);
+    fflush(stdout);
+    read(never[0], &c, 1);
+    return 0;
+}
+)";
+
+TEST(limits, a_deadlock_ends_the_run_with_a_message) {
+    ScratchRoot dir = temp_dir("sysentry-deadlock");
+    auto exe = build_c(kDeadlock, "gcc", dir.path());
+    ASSERT_TRUE(exe) << exe.error();
+    ProcessRun run = run_cli({"run", exe->string()});
+    EXPECT_EQ(run.exit_code, 124) << describe(run);
+    EXPECT_EQ(run.out, "woke after the child's sleep: x\n");
+    EXPECT_NE(run.err.find("deadlock: every process waits for another"), std::string::npos) << run.err;
+}
+
 }  // namespace
 }  // namespace sysentry::test

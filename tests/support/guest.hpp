@@ -228,7 +228,6 @@ inline std::string_view kind_name(TransitionKind k) {
     case TransitionKind::sysret: return "sysret";
     case TransitionKind::iret: return "iret";
     case TransitionKind::interrupt: return "interrupt";
-    case TransitionKind::exception: return "exception";
     }
     return "?";
 }
