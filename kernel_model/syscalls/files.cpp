@@ -793,6 +793,46 @@ int64_t do_fchmodat(SyscallContext& ctx, int dirfd, uint64_t path_va, mode_t mod
 }
 
 int64_t sys_chmod(SyscallContext& ctx) { return do_fchmodat(ctx, kAtFdcwd, ctx.arg(0), mode_t(ctx.arg(1))); }
+
+// chown family: the guest is root in its sandbox; ownership changes go to the host
+// file when the host lets sysentry make them.
+int64_t do_fchownat(SyscallContext& ctx, int dirfd, uint64_t path_va, uint64_t uid, uint64_t gid, bool follow) {
+    auto path = user_path_at(ctx, dirfd, path_va);
+    if (!path) return path.error();
+    return ctx.kernel.fs().chown(*path, uid_t(uid), gid_t(gid), follow);
+}
+int64_t sys_chown(SyscallContext& ctx) { return do_fchownat(ctx, kAtFdcwd, ctx.arg(0), ctx.arg(1), ctx.arg(2), true); }
+int64_t sys_lchown(SyscallContext& ctx) { return do_fchownat(ctx, kAtFdcwd, ctx.arg(0), ctx.arg(1), ctx.arg(2), false); }
+int64_t sys_fchownat(SyscallContext& ctx) {
+    int flags = ctx.iarg(4);
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+    return do_fchownat(ctx, ctx.iarg(0), ctx.arg(1), ctx.arg(2), ctx.arg(3), !(flags & AT_SYMLINK_NOFOLLOW));
+}
+int64_t sys_fchown(SyscallContext& ctx) {
+    OpenFile* f = file_for_io(ctx, ctx.iarg(0));
+    if (!f) return -EBADF;
+    return ::fchown(f->host_fd, uid_t(ctx.arg(1)), gid_t(ctx.arg(2))) == 0 ? 0 : neg_errno();
+}
+
+// utimensat(dirfd, path, times, flags); a NULL path sets the times of dirfd itself.
+int64_t sys_utimensat(SyscallContext& ctx) {
+    int flags = ctx.iarg(3);
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+    timespec times[2];
+    timespec* t = nullptr;
+    if (ctx.arg(2)) {
+        if (!user(ctx).read(ctx.arg(2), times, sizeof times)) return -EFAULT;
+        t = times;
+    }
+    if (!ctx.arg(1)) {
+        OpenFile* f = file_for_io(ctx, ctx.iarg(0));
+        if (!f) return -EBADF;
+        return ::futimens(f->host_fd, t) == 0 ? 0 : neg_errno();
+    }
+    auto path = user_path_at(ctx, ctx.iarg(0), ctx.arg(1));
+    if (!path) return path.error();
+    return ctx.kernel.fs().utimens(*path, t, !(flags & AT_SYMLINK_NOFOLLOW));
+}
 int64_t sys_fchmodat(SyscallContext& ctx) { return do_fchmodat(ctx, ctx.iarg(0), ctx.arg(1), mode_t(ctx.arg(2))); }
 
 int64_t sys_fchmod(SyscallContext& ctx) {
@@ -974,6 +1014,11 @@ const ServiceRow kFileServices[] = {
     {"symlink", sys_symlink, Support::full, "", true},
     {"symlinkat", sys_symlinkat, Support::full, "", true},
     {"chmod", sys_chmod, Support::full, "", true},
+    {"chown", sys_chown, Support::full, "", true},
+    {"lchown", sys_lchown, Support::full, "", true},
+    {"fchown", sys_fchown, Support::full, "", true},
+    {"fchownat", sys_fchownat, Support::full, "", true},
+    {"utimensat", sys_utimensat, Support::full},
     {"fchmod", sys_fchmod, Support::full, "", true},
     {"fchmodat", sys_fchmodat, Support::full, "", true},
     {"truncate", sys_truncate, Support::full, "", true},

@@ -237,7 +237,39 @@ int64_t sys_tgkill(SyscallContext& c) {
     return send_signal(c, *t, sig, SI_TKILL);
 }
 
+// setpgid(pid, pgid): the caller or one of its children, into a group in its session.
+int64_t sys_setpgid(SyscallContext& c) {
+    int pid = c.iarg(0) ? c.iarg(0) : c.process.tgid, pgid = c.iarg(1) ? c.iarg(1) : pid;
+    if (pgid < 0) return -EINVAL;
+    Process* t = c.kernel.find(pid);
+    if (!t || (t != &c.process && t->ppid != c.process.tgid)) return -ESRCH;
+    if (t->sid != c.process.sid) return -EPERM;
+    if (t->pid == t->sid) return -EPERM;  // a session leader stays where it is
+    t->pgid = pgid;
+    return 0;
+}
+
+// setsid: a new session and group led by the caller, unless it leads a group already.
+int64_t sys_setsid(SyscallContext& c) {
+    if (c.process.pgid == c.process.tgid) return -EPERM;
+    c.process.sid = c.process.pgid = c.process.tgid;
+    return c.process.sid;
+}
+
+int64_t sys_getgroups(SyscallContext& c) { return c.iarg(0) < 0 ? -EINVAL : 0; }  // root, in no extra groups
+
+// getrusage: the kernel model keeps no per-process accounting; Linux's field set, zero.
+int64_t sys_getrusage(SyscallContext& c) {
+    int who = c.iarg(0);
+    if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD) return -EINVAL;
+    return c.mm().write_value(c.arg(1), rusage{}) ? 0 : -EFAULT;
+}
+
 const ServiceRow kRows[] = {
+    {"setpgid", sys_setpgid, Support::full, "", true},
+    {"setsid", sys_setsid, Support::full, "", true},
+    {"getgroups", sys_getgroups, Support::full},
+    {"getrusage", sys_getrusage, Support::partial, "all counters are zero"},
     {"fork", sys_fork, Support::full, "", true},
     {"vfork", sys_fork, Support::partial, "the child gets a copy, as fork: the parent is not suspended", true},
     {"clone", sys_clone, Support::partial, "threads and forks; no namespaces, pidfds or ptrace"},
