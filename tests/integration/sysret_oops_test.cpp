@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -41,22 +42,35 @@ int sh(const std::string& cmd) { return std::system(cmd.c_str()); }
 
 }  // namespace
 
-TEST(sysret_oops, non_canonical_rcx_without_the_guard_is_a_kernel_oops) {
+// Builds the guest kernel from guest/kernel/ with one source file replaced.
+// Returns the ELF's path, or "" when a step failed.
+std::string build_kernel(const fs::path& dir, const std::string& replaced, const std::string& text) {
     const fs::path src = fs::path(SYSENTRY_SOURCE_DIR) / "guest/kernel";
-    const fs::path dir = fs::temp_directory_path() / ("sysentry-oops-" + std::to_string(getpid()));
     fs::create_directories(dir);
-    std::string broken = break_entry_stub(slurp(src / "entry_64.S"));
-    ASSERT_FALSE(broken.empty()) << "entry_64.S no longer has the lines this test edits";
-    std::ofstream(dir / "entry_64.S") << broken;
     std::string objs;
-    for (const char* name : {"head_64", "syscall_init", "carrier"}) fs::copy_file(src / (std::string(name) + ".S"), dir / (std::string(name) + ".S"));
     for (const char* name : {"head_64", "syscall_init", "carrier", "entry_64"}) {
+        fs::path s = dir / (std::string(name) + ".S");
+        if (replaced == name) std::ofstream(s) << text;
+        else fs::copy_file(src / s.filename(), s, fs::copy_options::overwrite_existing);
         std::string o = (dir / (std::string(name) + ".o")).string();
-        ASSERT_EQ(sh("gcc -c -I" SYSENTRY_SOURCE_DIR "/include " + (dir / (std::string(name) + ".S")).string() + " -o " + o), 0);
+        if (sh("gcc -c -I" SYSENTRY_SOURCE_DIR "/include " + s.string() + " -o " + o) != 0) return "";
         objs += " " + o;
     }
-    const std::string kernel = (dir / "broken.elf").string();
-    ASSERT_EQ(sh("ld -T " + (src / "kernel.ld").string() + " -o " + kernel + objs), 0);
+    const std::string kernel = (dir / "kernel.elf").string();
+    if (sh("ld -T " + (src / "kernel.ld").string() + " -o " + kernel + objs) != 0) return "";
+    return kernel;
+}
+
+fs::path scratch(const std::string& name) {
+    return fs::temp_directory_path() / ("sysentry-" + name + "-" + std::to_string(getpid()));
+}
+
+TEST(sysret_oops, non_canonical_rcx_without_the_guard_is_a_kernel_oops) {
+    const fs::path dir = scratch("oops");
+    std::string broken = break_entry_stub(slurp(fs::path(SYSENTRY_SOURCE_DIR) / "guest/kernel/entry_64.S"));
+    ASSERT_FALSE(broken.empty()) << "entry_64.S no longer has the lines this test edits";
+    const std::string kernel = build_kernel(dir, "entry_64", broken);
+    ASSERT_FALSE(kernel.empty());
 
     const std::string out = (dir / "stderr.txt").string();
     int status = sh(std::string(SYSENTRY_CLI) + " run --kernel " + kernel + " " SYSENTRY_EXAMPLES_DIR "/hello > /dev/null 2> " + out);
@@ -72,5 +86,23 @@ TEST(sysret_oops, non_canonical_rcx_without_the_guard_is_a_kernel_oops) {
     // The shipped kernel, on the same program, returns normally.
     status = sh(std::string(SYSENTRY_CLI) + " run " SYSENTRY_EXAMPLES_DIR "/hello > /dev/null 2>&1");
     EXPECT_EQ(WEXITSTATUS(status), 0);
+    fs::remove_all(dir);
+}
+
+// A syscall_init that never sets EFER.SCE: the first SYSCALL is #UD, so SIGILL.
+TEST(syscall_instruction, is_invalid_opcode_when_efer_sce_is_clear) {
+    const fs::path dir = scratch("nosce");
+    std::string init = slurp(fs::path(SYSENTRY_SOURCE_DIR) / "guest/kernel/syscall_init.S");
+    const std::string set_sce = "\torl\t$EFER_SCE, %eax";
+    size_t at = init.find(set_sce);
+    ASSERT_NE(at, std::string::npos) << "syscall_init.S no longer sets EFER.SCE as this test expects";
+    init.erase(at, init.find('\n', at) - at);
+    const std::string kernel = build_kernel(dir, "syscall_init", init);
+    ASSERT_FALSE(kernel.empty());
+    const std::string out = (dir / "stderr.txt").string();
+    int status = sh(std::string(SYSENTRY_CLI) + " run --kernel " + kernel + " " SYSENTRY_EXAMPLES_DIR "/hello > /dev/null 2> " + out);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 128 + SIGILL) << slurp(out);
+    EXPECT_NE(slurp(out).find("+++ killed by SIGILL +++"), std::string::npos) << slurp(out);
     fs::remove_all(dir);
 }
