@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
     cli::RunOptions run;
     auto* run_cmd = app.add_subcommand("run", "Run a static x86-64 program (ELF, .s/.S or .asm) through the modelled kernel");
     run_cmd->add_flag("--trace", run.trace, "Print every system call in strace's format on stderr");
-    run_cmd->add_option("--trace-file", run.trace_file, "Write the trace to FILE instead of stderr");
+    run_cmd->add_option("-o,--trace-file", run.trace_file, "Write the trace to FILE instead of stderr (as strace -o)");
+    run_cmd->add_option("-e", run.trace_filter, "Trace only some calls, as strace: -e trace=write,read");
     run_cmd->add_option("--root", run.root, "Host directory the guest sees as / (default: a private empty one)")
         ->check(CLI::ExistingDirectory);
     run_cmd->add_flag("--deterministic", run.deterministic, "Fixed clock, random bytes and hostname: reproducible runs");

@@ -1,6 +1,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <expected>
+#include <set>
+#include <sstream>
 #include <fstream>
 #include <iterator>
 #include <fmt/format.h>
@@ -38,6 +41,20 @@ public:
     }
 };
 
+// strace's "-e trace=a,b,c": the names, each checked against the x86-64 table.
+static std::expected<std::set<std::string>, std::string> trace_filter_names(const std::string& spec) {
+    constexpr std::string_view kPrefix = "trace=";
+    if (!spec.starts_with(kPrefix)) return std::unexpected("only trace=NAME[,NAME...] is supported");
+    std::set<std::string> names;
+    std::istringstream list(spec.substr(kPrefix.size()));
+    for (std::string name; std::getline(list, name, ',');) {
+        if (!syscall_number(SyscallAbi::x86_64, name)) return std::unexpected(fmt::format("invalid system call '{}'", name));
+        names.insert(name);
+    }
+    if (names.empty()) return std::unexpected("no system call named");
+    return names;
+}
+
 int run_command(const RunOptions& o) {
     std::vector<std::string> argv{o.program};
     argv.insert(argv.end(), o.args.begin(), o.args.end());
@@ -70,8 +87,16 @@ int run_command(const RunOptions& o) {
         return kExitUsageStatus;
     }
     std::optional<StracePrinter> tracer;
-    if (o.trace || o.trace_file) {
+    if (o.trace || o.trace_file || o.trace_filter) {
         tracer.emplace(trace_out);
+        if (o.trace_filter) {
+            auto names = trace_filter_names(*o.trace_filter);
+            if (!names) {
+                fmt::print(stderr, "sysentry: -e {}: {}\n", *o.trace_filter, names.error());
+                return kExitUsageStatus;
+            }
+            tracer->only(std::move(*names));
+        }
         s.events().subscribe(&*tracer, kSyscalls | kFaults | kExits);
     }
     if (auto r = s.kernel().spawn(*program); !r) {

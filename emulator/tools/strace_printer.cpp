@@ -36,22 +36,27 @@ static std::string display_name(std::string_view name, SyscallAbi abi, int64_t n
 void StracePrinter::entry(const SyscallEntryEvent& e) {
     live_.insert(e.pid);
     Call& c = calls_[e.pid];
-    c.formatter.on_entry(display_name(e.name, e.abi, e.nr), e.args, *e.memory);
-    c.in_progress = true;
+    std::string name = display_name(e.name, e.abi, e.nr);
+    c.shown = only_.empty() || only_.contains(name);
+    c.formatter.on_entry(name, e.args, *e.memory);
+    c.in_progress = c.shown;
     c.shown_unfinished = false;
 }
 
 void StracePrinter::exit(const SyscallExitEvent& e) {
     Call& c = calls_[e.pid];
+    bool forks = e.name == "fork" || e.name == "vfork" || e.name == "clone" || e.name == "clone3";
+    if (!c.shown) {
+        if (forks && e.ret > 0) live_.insert(int(e.ret));
+        return;
+    }
     c.formatter.set_prefix(prefix(e.pid));
     std::string text;
     if (c.shown_unfinished) text = e.returns ? c.formatter.resumed(e.ret, *e.memory) : c.formatter.resumed_no_return();
     else text = e.returns ? c.formatter.on_exit(e.ret, *e.memory) : c.formatter.unfinished_no_return();
     c.in_progress = false;
     line(e.pid, text);
-    // A new child is traced from the moment fork/clone returns in the parent.
-    bool forks = e.name == "fork" || e.name == "vfork" || e.name == "clone" || e.name == "clone3";
-    if (forks && e.ret > 0) live_.insert(int(e.ret));
+    if (forks && e.ret > 0) live_.insert(int(e.ret));  // a child is traced from the moment it exists
 }
 
 // strace: --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} ---

@@ -13,6 +13,7 @@ struct RunOptions {
     std::vector<std::string> args;   // argv[1..] for the guest
     bool trace = false;              // strace-format trace on stderr
     std::optional<std::string> trace_file;
+    std::optional<std::string> trace_filter;  // strace's -e: "trace=write,read"
     std::optional<std::string> root;
     bool deterministic = false;
     double timeout_s = 0;

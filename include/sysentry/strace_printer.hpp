@@ -14,11 +14,14 @@ class StracePrinter final : public EventSink {
 public:
     explicit StracePrinter(FILE* out) : out_(out) {}
     void on_event(const Event& e) override;
+    // strace -e trace=a,b: only these calls are printed (signals and exits always are).
+    void only(std::set<std::string> names) { only_ = std::move(names); }
 
 private:
     struct Call {
         SyscallFormatter formatter;
         bool in_progress = false, shown_unfinished = false;
+        bool shown = true;  // passes the -e filter
     };
     void entry(const SyscallEntryEvent& e);
     void exit(const SyscallExitEvent& e);
@@ -30,6 +33,7 @@ private:
     FILE* out_;
     std::map<int, Call> calls_;  // per pid
     std::set<int> live_;         // traced processes; several: lines get "[pid N] "
+    std::set<std::string> only_; // empty: every call
 };
 
 }  // namespace sysentry
