@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     auto* run_cmd = app.add_subcommand("run", "Run a static x86-64 program (ELF, .s/.S or .asm) through the modelled kernel");
     run_cmd->add_flag("--trace", run.trace, "Print every system call in strace's format on stderr");
     run_cmd->add_option("-o,--trace-file", run.trace_file, "Write the trace to FILE instead of stderr (as strace -o)");
+    run_cmd->add_flag("-c,--summary", run.summary, "Count calls, errors and wall time per system call, as strace -c -f (zero time with --deterministic)");
     run_cmd->add_option("-e", run.trace_filter, "Trace only some calls, as strace: -e trace=write,read");
     run_cmd->add_option("--root", run.root, "Host directory the guest sees as / (default: a private empty one)")
         ->check(CLI::ExistingDirectory);

@@ -14,6 +14,7 @@
 #include "sysentry/program_source.hpp"
 #include "sysentry/session.hpp"
 #include "sysentry/strace_printer.hpp"
+#include "sysentry/strace_summary.hpp"
 
 extern char** environ;
 
@@ -87,7 +88,11 @@ int run_command(const RunOptions& o) {
         return kExitUsageStatus;
     }
     std::optional<StracePrinter> tracer;
-    if (o.trace || o.trace_file || o.trace_filter) {
+    std::optional<StraceSummary> summary;
+    if (o.summary) {
+        summary.emplace(!o.deterministic);
+        s.events().subscribe(&*summary, kSyscalls);
+    } else if (o.trace || o.trace_file || o.trace_filter) {
         tracer.emplace(trace_out);
         if (o.trace_filter) {
             auto names = trace_filter_names(*o.trace_filter);
@@ -104,6 +109,7 @@ int run_command(const RunOptions& o) {
         return kExitCannotRunStatus;
     }
     RunResult result = s.kernel().run({uint64_t(o.timeout_s * 1e6)});
+    if (summary) summary->print(trace_out);
     if (trace_out != stderr) std::fclose(trace_out);
     switch (result.kind) {
     case RunResult::Kind::exited: return result.exit_code;

@@ -12,6 +12,7 @@ struct RunOptions {
     std::string program;
     std::vector<std::string> args;   // argv[1..] for the guest
     bool trace = false;              // strace-format trace on stderr
+    bool summary = false;            // strace -c: a table instead of lines
     std::optional<std::string> trace_file;
     std::optional<std::string> trace_filter;  // strace's -e: "trace=write,read"
     std::optional<std::string> root;
