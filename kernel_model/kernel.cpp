@@ -270,7 +270,7 @@ bool Kernel::deliver_fault_to_handler(Process& p, const Fault& f, int sig) {
 }
 
 bool Kernel::user_page_fault(uint64_t address) {
-    return current_ && current_->mm.handle_fault(address, false, false);
+    return current_ && current_->mm.handle_fault(address);
 }
 
 // do_exit: the process becomes a zombie for its parent's wait4; its files close

@@ -18,7 +18,6 @@ constexpr uint8_t kDivEcxTwice[] = {0xf7, 0xf1, 0xf7, 0xf1};  // div %ecx, with 
 
 struct Probe {
     uint32_t vector = ~0u;
-    std::optional<size_t> reset_at;
 };
 
 void on_probe_interrupt(uc_engine* uc, uint32_t intno, void* user) {

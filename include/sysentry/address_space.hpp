@@ -54,8 +54,11 @@ public:
     void set_brk_start(uint64_t start) { brk_start_ = brk_ = start; }
     uint64_t brk_start() const { return brk_start_; }
 
-    // A user-mode fault at `va`: true when demand paging served it.
-    bool handle_fault(uint64_t va, bool write, bool exec);
+    // A user-mode fault at `va`: true when demand paging served it (a page not yet
+    // present in an area). A fault on a present page is a protection fault.
+    bool handle_fault(uint64_t va);
+    // MADV_DONTNEED: the pages' contents go; they read as zero again.
+    int discard(uint64_t addr, uint64_t len);
     const Vma* find(uint64_t va) const;
     bool present(uint64_t va) const { return pt_->lookup(va).has_value(); }
 
@@ -66,7 +69,6 @@ public:
     bool poke(uint64_t va, std::span<const uint8_t> bytes);
 
     bool executable_pages_freed() { return std::exchange(freed_code_, false); }
-    uint64_t resident_pages() const { return resident_; }
 
 private:
     AddressSpace(Cpu& cpu, PhysicalMemory& ram, PageTables pt)
@@ -83,7 +85,6 @@ private:
     PhysicalMemory* ram_;
     std::optional<PageTables> pt_;
     RangeMap ranges_;  // what backs each area, at its virtual address
-    uint64_t resident_ = 0;
     std::map<uint64_t, Vma> vmas_;  // keyed by start
     uint64_t brk_start_ = 0, brk_ = 0;
     bool freed_code_ = false;

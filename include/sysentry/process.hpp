@@ -53,7 +53,6 @@ struct Process {
     std::shared_ptr<FdTable> files;
     AddressSpace& mm;
     FdTable& fds;
-    bool is_thread() const { return pid != tgid; }
     std::string cwd = "/";
     std::string exe;        // the guest path /proc/self/exe names
     std::string comm;       // the executable's basename, 15 chars at most

@@ -25,7 +25,7 @@ std::optional<AddressSpace> AddressSpace::create(Cpu& cpu, PhysicalMemory& ram, 
 
 AddressSpace::AddressSpace(AddressSpace&& o) noexcept
     : ram_(o.ram_), pt_(std::exchange(o.pt_, std::nullopt)), ranges_(std::move(o.ranges_)),
-      resident_(o.resident_), vmas_(std::move(o.vmas_)), brk_start_(o.brk_start_), brk_(o.brk_),
+      vmas_(std::move(o.vmas_)), brk_start_(o.brk_start_), brk_(o.brk_),
       freed_code_(o.freed_code_) {}
 
 void AddressSpace::release() {
@@ -40,7 +40,6 @@ AddressSpace& AddressSpace::operator=(AddressSpace&& o) noexcept {
         ram_ = o.ram_;
         pt_ = std::exchange(o.pt_, std::nullopt);
         ranges_ = std::move(o.ranges_);
-        resident_ = o.resident_;
         vmas_ = std::move(o.vmas_);
         brk_start_ = o.brk_start_;
         brk_ = o.brk_;
@@ -118,7 +117,6 @@ void AddressSpace::drop_pages(uint64_t start, uint64_t end) {
         auto f = pt_->lookup(va);
         if (!f) continue;
         pt_->unmap(va);
-        --resident_;
         if (const Vma* v = find(va); v && (v->prot & PROT_EXEC)) freed_code_ = true;
     }
 }
@@ -194,6 +192,17 @@ int64_t AddressSpace::remap(uint64_t old_addr, uint64_t old_len, uint64_t new_le
     return to;
 }
 
+int AddressSpace::discard(uint64_t addr, uint64_t len) {
+    if (addr & (kPageSize - 1)) return -EINVAL;
+    for (uint64_t va = addr; va < addr + len;) {  // every page must be mapped, as Linux requires
+        const Vma* v = find(va);
+        if (!v) return -ENOMEM;
+        va = v->end;
+    }
+    ranges_.discard(addr, page_up(addr + len) - addr);
+    return 0;
+}
+
 int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
     if (addr & (kPageSize - 1)) return -EINVAL;
     uint64_t end = page_up(addr + len);
@@ -230,15 +239,12 @@ uint64_t AddressSpace::brk(uint64_t requested) {
 }
 
 bool AddressSpace::populate(uint64_t page, const Vma& vma) {
-    if (!pt_->map(page, page_flags(vma.prot))) return false;
-    ++resident_;
-    return true;
+    return pt_->map(page, page_flags(vma.prot));
 }
 
-bool AddressSpace::handle_fault(uint64_t va, bool write, bool exec) {
+bool AddressSpace::handle_fault(uint64_t va) {
     const Vma* v = find(va);
     if (!v || v->prot == PROT_NONE) return false;
-    if ((write && !(v->prot & PROT_WRITE)) || (exec && !(v->prot & PROT_EXEC))) return false;
     if (pt_->lookup(va)) return false;  // present: a protection fault, not ours to fix
     return populate(page_down(va), *v);
 }

@@ -88,16 +88,8 @@ static int64_t sys_mprotect(SyscallContext& c) {
 }
 
 static int64_t sys_madvise(SyscallContext& c) {
-    uint64_t addr = c.arg(0), len = c.arg(1);
-    if (addr & (kPageSize - 1)) return -EINVAL;
-    if (c.iarg(2) == MADV_DONTNEED) {  // anonymous memory reads back as zeroes
-        for (uint64_t va = addr; va < addr + len; va += kPageSize) {
-            const Vma* v = c.mm().find(va);
-            if (!v) return -ENOMEM;
-            std::vector<uint8_t> zero(kPageSize);
-            c.mm().poke(va, zero);
-        }
-    }
+    if (c.arg(0) & (kPageSize - 1)) return -EINVAL;
+    if (c.iarg(2) == MADV_DONTNEED) return c.mm().discard(c.arg(0), c.arg(1));  // reads back as zeroes
     return 0;  // other advice is a hint Linux may ignore too
 }
 
