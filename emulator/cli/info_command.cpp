@@ -1,4 +1,5 @@
 // `sysentry info`: boot the machine to the first user instruction and describe it.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "sysentry/cli.hpp"
@@ -8,7 +9,7 @@
 
 namespace sysentry::cli {
 
-int info_command(bool explain) {
+static int info_command(bool explain) {
     auto program = builtin_demo_program();
     auto session = Session::create({});
     if (!program || !session) {
@@ -33,6 +34,13 @@ int info_command(bool explain) {
                describe_msrs(s.machine(), s.kernel().transitions()), describe_idt_entry(s.machine(), 0x80));
     if (explain) fmt::print("\n{}", explain_modern_linux());
     return 0;
+}
+
+Subcommand add_info_command(CLI::App& app) {
+    auto explain = std::make_shared<bool>(false);
+    auto* cmd = app.add_subcommand("info", "Show the booted machine: GDT, TSS, IDT and SYSCALL MSRs, explained");
+    cmd->add_flag("--explain", *explain, "Also explain where today's Linux differs from the seed's syscall_init");
+    return {cmd, [explain] { return info_command(*explain); }};
 }
 
 }  // namespace sysentry::cli

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <fstream>
 #include <iterator>
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "sysentry/cli.hpp"
@@ -129,6 +130,34 @@ int run_command(const RunOptions& o) {
         return kExitUsageStatus;
     }
     return kExitUsageStatus;
+}
+
+Subcommand add_run_command(CLI::App& app) {
+    auto options = std::make_shared<RunOptions>();
+    RunOptions& o = *options;
+    auto* cmd = app.add_subcommand("run", "Run a static x86-64 program (ELF, .s/.S or .asm) through the modelled kernel");
+    cmd->add_flag("--trace", o.trace, "Print every system call in strace's format on stderr");
+    cmd->add_option("-o,--trace-file", o.trace_file, "Write the trace to FILE instead of stderr (as strace -o)");
+    cmd->add_flag("-c,--summary", o.summary, "Count calls, errors and wall time per system call, as strace -c -f (zero time with --deterministic)");
+    cmd->add_option("-e", o.trace_filter, "Trace only some calls, as strace: -e trace=write,read");
+    cmd->add_option("--root", o.root, "Host directory the guest sees as / (default: a private empty one)")
+        ->check(CLI::ExistingDirectory);
+    cmd->add_flag("--deterministic", o.deterministic, "Fixed clock, random bytes and hostname: reproducible runs");
+    cmd->add_option("--timeout", o.timeout_s, "Stop the guest after SECONDS of wall-clock time")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--max-procs", o.max_procs, "Processes and threads at most; fork beyond it fails with EAGAIN")
+        ->check(CLI::Range(1, 1 << 16));
+    cmd->add_option("--mem-limit", o.mem_limit_mib, "Address space per process in MiB; mmap beyond it fails with ENOMEM")
+        ->check(CLI::Range(1, 1 << 20));
+    cmd->add_option("--kernel", o.kernel, "Boot this guest kernel ELF instead of the built-in one")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("program", o.program, "The program: a static ELF, GNU as source (.s/.S) or NASM source (.asm)")
+        ->required();
+    cmd->add_option("args", o.args, "Arguments for the program");
+    cmd->prefix_command(false);
+    cmd->positionals_at_end(true);
+
+    return {cmd, [options] { return run_command(*options); }};
 }
 
 }  // namespace sysentry::cli

@@ -1,5 +1,6 @@
 // `sysentry table [NAME|NR]`: the three syscall tables and sysentry's support.
 #include <charconv>
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "sysentry/cli.hpp"
@@ -33,7 +34,7 @@ static int print_one(const Dispatcher& d, const std::string& query) {
     return found ? 0 : kExitUsageStatus;
 }
 
-int table_command(const std::string& query) {
+static int table_command(const std::string& query) {
     Dispatcher d;
     if (!query.empty()) return print_one(d, query);
     fmt::print("{:7} {:>4}  {:24} {}\n", "ABI", "NR", "NAME", "SYSENTRY");
@@ -47,6 +48,13 @@ int table_command(const std::string& query) {
         fmt::print("{}: {} entries, {} implemented\n", to_string(abi), total[size_t(abi)], served[size_t(abi)]);
     fmt::print("x32 numbers are used with __X32_SYSCALL_BIT (0x40000000) set; i386 is reached by int $0x80.\n");
     return 0;
+}
+
+Subcommand add_table_command(CLI::App& app) {
+    auto query = std::make_shared<std::string>();
+    auto* cmd = app.add_subcommand("table", "List the syscall tables (x86-64, x32, i386) and what sysentry implements");
+    cmd->add_option("query", *query, "A syscall name or number to show on its own");
+    return {cmd, [query] { return table_command(*query); }};
 }
 
 }  // namespace sysentry::cli

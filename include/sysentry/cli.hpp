@@ -1,12 +1,27 @@
-// The sysentry command line: one function per subcommand, each returning the
-// process exit status. main() only parses and dispatches.
+// The sysentry command line: each subcommand lives in its own file and
+// registers its options with CLI11; its action returns the process exit status.
+// main() only lists the subcommands, parses and dispatches.
 #pragma once
 #include <expected>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace sysentry::cli {
+
+struct Subcommand {
+    CLI::App* app;               // the parsed subcommand, owned by the top-level App
+    std::function<int()> run;    // its action, with its options bound
+};
+
+Subcommand add_run_command(CLI::App& app);
+Subcommand add_info_command(CLI::App& app);
+Subcommand add_table_command(CLI::App& app);
 
 struct RunOptions {
     std::string program;
@@ -24,8 +39,6 @@ struct RunOptions {
 };
 
 int run_command(const RunOptions& options);
-int info_command(bool explain);
-int table_command(const std::string& query);
 int demo_command();
 
 }  // namespace sysentry::cli
