@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "sysentry/sandbox_fs.hpp"
+
 namespace sysentry {
 
 struct OpenFile {
@@ -15,6 +17,10 @@ struct OpenFile {
     // Guest pipes are non-blocking on the host whatever the guest asked, so one
     // process waiting on a pipe blocks in the scheduler, not the whole machine.
     bool host_nonblocking = false;
+    // A directory of a copy-on-write root: getdents64 hands out this merged
+    // listing (read at the first call and again after a rewind), not the host fd's.
+    std::shared_ptr<const std::vector<DirectoryEntry>> merged_listing;
+    size_t merged_next = 0;
     explicit OpenFile(int fd, int flags, std::string path = "", bool dir = false)
         : host_fd(fd), status_flags(flags), guest_path(std::move(path)), is_directory(dir) {}
     ~OpenFile();

@@ -1,15 +1,25 @@
-// The guest's filesystem: a host directory that the guest sees as "/".
+// The guest's filesystem: one or two host directories that the guest sees as "/".
 //
-// Guest programs are untrusted, so every path is resolved by the host kernel's
-// openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) relative to the root's fd:
-// "..", absolute symlinks and relative symlinks are all clamped at the root,
-// and procfs magic links (/proc/self/root, /proc/self/fd/N) are refused.
-// Operations that must not follow the final component resolve the PARENT that
-// way and then call the *at() syscall on a single plain name.
+// Direct (open_root): one directory, where every change lands (`--rw`, or the
+// private scratch root used when the user grants none).
+// Copy-on-write (open_overlay): the user's root is the LOWER layer and is
+// never written; every change lands in an UPPER scratch directory. Files are
+// copied up when first changed, deletions leave whiteouts, and directory
+// listings merge both layers (see kernel_model/fs/layers.hpp).
+//
+// Guest programs are untrusted, so sysentry walks every guest path itself,
+// one name at a time, each a single *at() call on a directory fd that does not
+// follow it: "..", absolute symlinks and relative symlinks are all walked from
+// the guest's "/", and procfs magic links (/proc/self/root, /proc/self/fd/N)
+// are refused with ELOOP. No host path string built from a guest path ever
+// reaches a host path syscall.
 //
 // Paths given here are guest paths: absolute ones start at the guest root,
 // relative ones (rare; prefer join()) are taken from the guest root too.
 // Errors are negative errno values, the ones Linux would return.
+//
+// Known corner: a host fd opened read-only on a lower file keeps showing the
+// lower file after a later write through another name copies it up.
 #pragma once
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -18,16 +28,32 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sysentry {
 
+namespace fs_detail {
+class Layers;
+}
+
+// One name of a directory listing, as getdents64 reports it.
+struct DirectoryEntry {
+    uint64_t ino;
+    unsigned char type;  // DT_*
+    std::string name;
+};
+
 class SandboxFs {
 public:
-    // `host_root` must exist and be a directory; -errno otherwise (-ENOSYS
-    // when the host kernel lacks openat2).
+    // Direct: `host_root` (an existing directory) is "/" and takes every change.
     static std::expected<SandboxFs, int> open_root(const std::filesystem::path& host_root);
+    // Copy-on-write: `lower` is "/" as the guest first sees it and is only
+    // read; changes land in `upper` (an empty directory the caller owns).
+    static std::expected<SandboxFs, int> open_overlay(const std::filesystem::path& lower,
+                                                      const std::filesystem::path& upper);
 
     // Kernel-style join: an absolute `path` ignores `base_guest_dir`.
     // An empty `path` yields "" which every operation rejects with -ENOENT
@@ -89,12 +115,24 @@ public:
     // dirfds follow renames). -ENOTDIR if the fd is not a directory.
     std::expected<std::string, int> join_at(int host_dirfd, std::string_view path) const;
 
-    // The host directory serving as "/" (for messages only; never resolve it).
+    // True for a copy-on-write root: directory listings must then come from
+    // list_directory(), not from the host fd.
+    bool layered() const;
+    // The merged listing of a directory, "." and ".." first.
+    std::expected<std::vector<DirectoryEntry>, int> list_directory(std::string_view guest_path) const;
+    // fchmod/fchown/futimens on a host fd this SandboxFs returned. An fd on a
+    // lower-layer object changes its upper copy (made now), never the lower.
+    int fchmod(int host_fd, mode_t mode) const;
+    int fchown(int host_fd, uid_t uid, gid_t gid) const;
+    int futimens(int host_fd, const struct timespec times[2]) const;
+
+    // The host directory the guest sees as "/" (the lower layer when layered;
+    // for messages only; never resolve it).
     std::filesystem::path host_root() const;
 
 private:
-    explicit SandboxFs(int root_fd) : root_fd_(root_fd) {}
-    int root_fd_ = -1;  // O_PATH | O_DIRECTORY; every lookup starts here
+    explicit SandboxFs(std::unique_ptr<fs_detail::Layers> layers);
+    std::unique_ptr<fs_detail::Layers> layers_;
 };
 
 }  // namespace sysentry

@@ -1,6 +1,6 @@
-// Private helpers shared by the sandboxed filesystem: an owning fd, the one
-// openat2 call every lookup goes through, and fd-based operations that plain
-// f*() calls refuse on O_PATH descriptors.
+// Private helpers shared by the sandboxed filesystem: an owning fd, a confined
+// openat2 (the probe that tells procfs magic links from plain symlinks), and
+// fd-based operations that plain f*() calls refuse on O_PATH descriptors.
 #pragma once
 #include <sys/types.h>
 

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "sysentry/kernel.hpp"
+#include "sysentry/machine.hpp"
+#include "sysentry/pt_regs.hpp"
 
 namespace sysentry {
 
@@ -67,11 +69,30 @@ std::expected<int, int> memfd_with(const std::string& text) {
 
 }  // namespace
 
-std::string proc_syscall_line(const Process& p) {
-    if (!p.blocked_call) return "running\n";
-    const auto& c = *p.blocked_call;
-    return fmt::format("{} {:#x} {:#x} {:#x} {:#x} {:#x} {:#x} {:#x} {:#x}\n", c.nr, c.args[0], c.args[1], c.args[2],
-                       c.args[3], c.args[4], c.args[5], c.sp, c.ip);
+// proc_pid_syscall: collect_syscall() reads the task's pt_regs. Every task off
+// the CPU is inside the kernel here (tasks switch only in system calls), and a
+// task reading its own file is in that read, so "running" (a task on another
+// CPU) never appears on this one-CPU machine. orig_ax -1 (no call) prints the
+// short form; an exited task has no stack left to read.
+std::string proc_syscall_line(Kernel& k, const Process& p) {
+    PtRegs r{};
+    bool dead = p.state == TaskState::zombie || !p.kernel_stack_top;
+    if (dead || !k.machine().kernel_memory().read(p.kernel_stack_top - sizeof r, &r, sizeof r))
+        return "-1 0x0 0x0\n";
+    if (int64_t(r.orig_ax) < 0) return fmt::format("-1 {:#x} {:#x}\n", r.sp, r.ip);
+    return fmt::format("{} {:#x} {:#x} {:#x} {:#x} {:#x} {:#x} {:#x} {:#x}\n", r.orig_ax, r.di, r.si, r.dx, r.r10, r.r8,
+                       r.r9, r.sp, r.ip);
+}
+
+// seq_file generates at the first read, not at open: the reader of its own
+// /proc/self/syscall sees that read. Called before a read at offset 0.
+void refresh_proc_file(Kernel& k, const Process& reader, const OpenFile& f) {
+    if (!f.guest_path.starts_with("/proc/") || !f.guest_path.ends_with("/syscall")) return;
+    auto target = split(k, reader, f.guest_path);
+    if (!target || !target->first || target->second != "syscall") return;
+    if (::lseek(f.host_fd, 0, SEEK_CUR) != 0) return;
+    std::string text = proc_syscall_line(k, *target->first);
+    if (::ftruncate(f.host_fd, 0) == 0) (void)!::pwrite(f.host_fd, text.data(), text.size(), 0);
 }
 
 std::optional<std::expected<int, int>> open_proc(Kernel& k, const Process& self, std::string_view path) {
@@ -82,7 +103,7 @@ std::optional<std::expected<int, int>> open_proc(Kernel& k, const Process& self,
     if (file == "comm") return memfd_with(proc->comm + "\n");
     if (file == "status") return memfd_with(status_text(*proc));
     if (file == "maps") return memfd_with(maps_text(*proc));
-    if (file == "syscall") return memfd_with(proc == &self ? std::string("running\n") : proc_syscall_line(*proc));
+    if (file == "syscall") return memfd_with(proc_syscall_line(k, *proc));
     return std::nullopt;  // exe and the rest: handled elsewhere, or the sandbox's ENOENT
 }
 
