@@ -59,5 +59,8 @@ std::span<const ServiceRow> lifecycle_services();
 std::span<const ServiceRow> info_services();
 std::span<const ServiceRow> time_services();
 std::span<const ServiceRow> signal_services();
+std::span<const ServiceRow> polling_services();
+std::span<const ServiceRow> network_services();
+std::span<const ServiceRow> timer_services();
 
 }  // namespace sysentry

@@ -51,7 +51,7 @@ public:
     std::string resumed_no_return() const;
 
 private:
-    std::string finish(std::string line, int64_t ret) const;
+    std::string finish(std::string line, int64_t ret, const UserMemory& mem) const;
     std::string exit_part(int64_t ret, const UserMemory& mem);
 
     std::string prefix_;

@@ -45,4 +45,19 @@ std::optional<int> syscall_number(SyscallAbi abi, std::string_view name);
 // Highest assigned number in `abi` (without kX32SyscallBit).
 int max_syscall_nr(SyscallAbi abi);
 
+// strace's classes of system calls (-e trace=%file, ...), one bit each; the
+// membership is strace's own, in kernel_model/syscalls/table/strace_classes.inc.
+enum SyscallClass : uint32_t {
+  kClassDesc = 1u << 0, kClassFile = 1u << 1, kClassIpc = 1u << 2, kClassNetwork = 1u << 3,
+  kClassProcess = 1u << 4, kClassSignal = 1u << 5, kClassMemory = 1u << 6, kClassCreds = 1u << 7,
+  kClassClock = 1u << 8, kClassPure = 1u << 9, kClassStat = 1u << 10, kClassLstat = 1u << 11,
+  kClassFstat = 1u << 12, kClassStatLike = 1u << 13, kClassStatfs = 1u << 14, kClassFstatfs = 1u << 15,
+  kClassStatfsLike = 1u << 16,
+};
+
+// The classes of the x86-64 call `name`; 0 when it is in none.
+uint32_t strace_classes(std::string_view name);
+// A class by strace's name without the '%' ("file", "network", "%stat"), or nullopt.
+std::optional<uint32_t> strace_class(std::string_view name);
+
 }  // namespace sysentry

@@ -48,6 +48,10 @@ enum class Ret : uint8_t {
     None,         // ? (exit, exit_group)
     FcntlResult,  // 0x8001 (flags O_WRONLY|O_LARGEFILE)
     Time,         // 1700000000 (2023-11-14T22:13:20+0000)
+    Poll,         // 1 ([{fd=3, revents=POLLIN}]), 0 (Timeout)
+    Ppoll,        // as Poll, then ", left {tv_sec=0, tv_nsec=...}"
+    Select,       // 1 (in [3], left {tv_sec=0, tv_usec=...})
+    Pselect6,     // as Select, the time left a timespec
 };
 
 struct SyscallRow {
@@ -72,6 +76,9 @@ std::string hex(uint64_t v);
 std::string addr(uint64_t v);
 // Formats the kernel return value ("= " not included), errors included.
 std::string format_result(Ret kind, const std::array<uint64_t, 6>& args, int64_t ret);
+// The success value of a call whose result reads memory (poll, select: what is
+// ready), or nullopt for every other kind and for errors (multiplex.cpp).
+std::optional<std::string> format_aux_result(Ret kind, const CallView& call);
 
 // ---- strings (strings.cpp) -------------------------------------------------
 

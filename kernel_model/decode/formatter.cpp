@@ -73,18 +73,19 @@ std::string SyscallFormatter::exit_part(int64_t ret, const UserMemory& mem) {
     return out + ")";
 }
 
-std::string SyscallFormatter::finish(std::string line, int64_t ret) const {
+std::string SyscallFormatter::finish(std::string line, int64_t ret, const UserMemory& mem) const {
     line = pad_to_result(std::move(line));
     const decode::Ret kind = row_ ? row_->ret : decode::Ret::Dec;
+    if (auto aux = decode::format_aux_result(kind, decode::CallView{args_, mem, ret, true})) return line + "= " + *aux;
     return line + "= " + decode::format_result(kind, args_, ret);
 }
 
 std::string SyscallFormatter::on_exit(int64_t ret, const UserMemory& mem) {
-    return finish(prefix_ + entry_text_ + exit_part(ret, mem), ret);
+    return finish(prefix_ + entry_text_ + exit_part(ret, mem), ret, mem);
 }
 
 std::string SyscallFormatter::resumed(int64_t ret, const UserMemory& mem) {
-    return finish(prefix_ + "<... " + name_ + " resumed>" + exit_part(ret, mem), ret);
+    return finish(prefix_ + "<... " + name_ + " resumed>" + exit_part(ret, mem), ret, mem);
 }
 
 std::string SyscallFormatter::unfinished() const { return prefix_ + entry_text_ + " <unfinished ...>"; }

@@ -91,4 +91,24 @@ extern const ArgKind kSigactionIn;   // {sa_handler=..., sa_mask=[], sa_flags=SA
 extern const ArgKind kSigactionOut;
 extern const ArgKind kWaitStatus;    // [{WIFEXITED(s) && WEXITSTATUS(s) == 0}]
 
+// multiplex.cpp
+extern const ArgKind kPollFds;        // [{fd=3, events=POLLIN}, {fd=-1}]; the count is the next argument
+extern const ArgKind kFdSet;          // select's [3 4], sized by argument 0
+extern const ArgKind kTimevalIn;      // {tv_sec=0, tv_usec=5000}
+extern const ArgKind kSizedSigset;    // ppoll: [INT], its length the next argument
+extern const ArgKind kPselectSigmask; // {sigmask=[INT], sigsetsize=8}
+
+// waits.cpp
+extern const ArgKind kItimerWhichArg; // ITIMER_REAL
+extern const ArgKind kItimervalIn;    // {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=5, tv_usec=0}}
+extern const ArgKind kItimervalOut;
+extern const ArgKind kIdtype;         // P_PID
+extern const ArgKind kSiginfoOut;     // waitid: {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} or {}
+extern const ArgKind kLoffIn;         // copy_file_range: [10] or NULL
+
+// sockets.cpp
+extern const ArgKind kSocketFamily;   // AF_INET
+extern const ArgKind kSocketType;     // SOCK_STREAM|SOCK_CLOEXEC
+extern const ArgKind kSocketProtocol; // IPPROTO_TCP, by the family in argument 0
+
 }  // namespace sysentry::decode

@@ -34,6 +34,12 @@ const SyscallRow kRows[] = {
     {"truncate", {&kPath, &kLong}},
     {"ftruncate", {&kFd, &kLong}},
     {"getdents64", {&kFd, &kDirentsOut, &kUint}},
+    {"copy_file_range", {&kFd, &kLoffIn, &kFd, &kLoffIn, &kUlong, &kUint}},
+    // multiplexing
+    {"poll", {&kPollFds, &kUint, &kInt}, Ret::Poll},
+    {"ppoll", {&kPollFds, &kUint, &kTimespecIn, &kSizedSigset, &kUlong}, Ret::Ppoll},
+    {"select", {&kInt, &kFdSet, &kFdSet, &kFdSet, &kTimevalIn}, Ret::Select},
+    {"pselect6", {&kInt, &kFdSet, &kFdSet, &kFdSet, &kTimespecIn, &kPselectSigmask}, Ret::Pselect6},
     // metadata
     {"stat", {&kPath, &kStatOut}},
     {"lstat", {&kPath, &kStatOut}},
@@ -69,6 +75,13 @@ const SyscallRow kRows[] = {
     {"rename", {&kPath, &kPath}},
     {"renameat", {&kDirfd, &kPath, &kDirfd, &kPath}},
     {"renameat2", {&kDirfd, &kPath, &kDirfd, &kPath, &kRenameFlags}},
+    // sockets (addresses shown as pointers)
+    {"socket", {&kSocketFamily, &kSocketType, &kSocketProtocol}},
+    {"socketpair", {&kSocketFamily, &kSocketType, &kSocketProtocol, &kPipeFds}},
+    {"connect", {&kFd, &kPtr, &kUint}},
+    {"bind", {&kFd, &kPtr, &kUint}},
+    {"listen", {&kFd, &kInt}},
+    {"shutdown", {&kFd, &kInt}},
     // memory
     {"brk", {&kPtr}, Ret::Hex},
     {"mmap", {&kPtr, &kUlong, &kProt, &kMmapFlags, &kFd, &kHex}, Ret::Hex},
@@ -84,6 +97,7 @@ const SyscallRow kRows[] = {
     {"vfork", {}},
     {"clone", {&kCloneStackFlags, &kCloneTids}},
     {"wait4", {&kInt, &kWaitStatus, &kWaitOptions, &kRusageOut}},
+    {"waitid", {&kIdtype, &kInt, &kSiginfoOut, &kWaitOptions, &kRusageOut}},
     {"kill", {&kInt, &kSignal}},
     {"tkill", {&kInt, &kSignal}},
     {"tgkill", {&kInt, &kInt, &kSignal}},
@@ -124,6 +138,8 @@ const SyscallRow kRows[] = {
     {"nanosleep", {&kTimespecIn, &kTimespecRem}},
     {"clock_nanosleep", {&kClockId, &kTimerFlags, &kTimespecIn, &kTimespecRem}},
     {"alarm", {&kUint}},
+    {"setitimer", {&kItimerWhichArg, &kItimervalIn, &kItimervalOut}},
+    {"getitimer", {&kItimerWhichArg, &kItimervalOut}},
     {"uname", {&kUtsnameOut}},
     {"sysinfo", {&kSysinfoOut}},
     {"getrandom", {&kRandomBuf, &kUlong, &kGrndFlags}},

@@ -8,7 +8,8 @@ namespace sysentry {
 static std::map<std::string_view, const ServiceRow*> services_by_name() {
     std::map<std::string_view, const ServiceRow*> out;
     for (auto family : {file_services(), memory_services(), process_services(), lifecycle_services(), info_services(),
-                        time_services(), signal_services()}) {
+                        time_services(), signal_services(), polling_services(), network_services(),
+                        timer_services()}) {
         for (const ServiceRow& row : family) out.emplace(row.name, &row);
     }
     return out;

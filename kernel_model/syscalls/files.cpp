@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -318,6 +319,7 @@ int64_t simple_rw(SyscallContext& ctx, Dir dir, std::optional<int64_t> pos) {
     if (pos && *pos < 0) return -EINVAL;
     OpenFile* f = file_for_io(ctx, ctx.iarg(0));
     if (int64_t err = check_rw(f, dir)) return err;
+    if (dir == Dir::in && !pos) refresh_proc_file(ctx.kernel, ctx.process, *f);
     if (!access_ok(ctx.arg(1), ctx.arg(2))) return -EFAULT;
     return transfer(ctx, *f, dir, single(ctx.arg(1), ctx.arg(2)), pos, true);
 }
@@ -341,11 +343,25 @@ int64_t sys_writev(SyscallContext& ctx) { return vector_rw(ctx, Dir::out, std::n
 int64_t sys_preadv(SyscallContext& ctx) { return vector_rw(ctx, Dir::in, int64_t(ctx.arg(3))); }
 int64_t sys_pwritev(SyscallContext& ctx) { return vector_rw(ctx, Dir::out, int64_t(ctx.arg(3))); }
 
+// A directory whose listing merges the layers of a copy-on-write root.
+bool merged_directory(SyscallContext& ctx, const OpenFile& f) { return f.is_directory && ctx.kernel.fs().layered(); }
+
+// Its position is an index into the listing; seeking to 0 reads it afresh (rewinddir).
+int64_t seek_merged_directory(OpenFile& f, int64_t offset, int whence) {
+    if (whence == SEEK_CUR) offset += int64_t(f.merged_next);
+    else if (whence != SEEK_SET) return -EINVAL;
+    if (offset < 0) return -EINVAL;
+    f.merged_next = size_t(offset);
+    if (offset == 0) f.merged_listing.reset();
+    return offset;
+}
+
 int64_t sys_lseek(SyscallContext& ctx) {
     OpenFile* f = file_for_io(ctx, ctx.iarg(0));
     if (!f) return -EBADF;
     // i386's lseek takes a signed 32-bit off_t.
     int64_t offset = ctx.abi == SyscallAbi::i386 ? int64_t(int32_t(ctx.arg(1))) : int64_t(ctx.arg(1));
+    if (merged_directory(ctx, *f)) return seek_merged_directory(*f, offset, int(ctx.arg(2)));
     off_t r = ::lseek(f->host_fd, offset, int(ctx.arg(2)));
     return r < 0 ? neg_errno() : r;
 }
@@ -811,7 +827,7 @@ int64_t sys_fchownat(SyscallContext& ctx) {
 int64_t sys_fchown(SyscallContext& ctx) {
     OpenFile* f = file_for_io(ctx, ctx.iarg(0));
     if (!f) return -EBADF;
-    return ::fchown(f->host_fd, uid_t(ctx.arg(1)), gid_t(ctx.arg(2))) == 0 ? 0 : neg_errno();
+    return ctx.kernel.fs().fchown(f->host_fd, uid_t(ctx.arg(1)), gid_t(ctx.arg(2)));
 }
 
 // utimensat(dirfd, path, times, flags); a NULL path sets the times of dirfd itself.
@@ -827,7 +843,7 @@ int64_t sys_utimensat(SyscallContext& ctx) {
     if (!ctx.arg(1)) {
         OpenFile* f = file_for_io(ctx, ctx.iarg(0));
         if (!f) return -EBADF;
-        return ::futimens(f->host_fd, t) == 0 ? 0 : neg_errno();
+        return ctx.kernel.fs().futimens(f->host_fd, t);
     }
     auto path = user_path_at(ctx, ctx.iarg(0), ctx.arg(1));
     if (!path) return path.error();
@@ -838,7 +854,7 @@ int64_t sys_fchmodat(SyscallContext& ctx) { return do_fchmodat(ctx, ctx.iarg(0),
 int64_t sys_fchmod(SyscallContext& ctx) {
     OpenFile* f = file_for_io(ctx, ctx.iarg(0));
     if (!f) return -EBADF;
-    return ::fchmod(f->host_fd, mode_t(ctx.arg(1)) & kModeBits) == 0 ? 0 : neg_errno();
+    return ctx.kernel.fs().fchmod(f->host_fd, mode_t(ctx.arg(1)) & kModeBits);
 }
 
 int64_t sys_truncate(SyscallContext& ctx) {
@@ -882,12 +898,50 @@ int64_t sys_fdatasync(SyscallContext& ctx) {
 // The host's linux_dirent64 records are the guest's format: copied unchanged.
 // The host buffer is no bigger than the writable part of the guest's, so no
 // entry is consumed that could not be delivered.
+// linux_dirent64: d_ino, d_off, d_reclen, d_type, then the NUL-terminated
+// name, the record padded to 8 bytes.
+constexpr size_t kDirentHead = 8 + 8 + 2 + 1;
+
+size_t dirent_length(const DirectoryEntry& e) { return (kDirentHead + e.name.size() + 1 + 7) & ~size_t(7); }
+
+void append_dirent(std::vector<uint8_t>& out, const DirectoryEntry& e, int64_t next_offset) {
+    size_t at = out.size();
+    uint16_t reclen = uint16_t(dirent_length(e));
+    out.resize(at + reclen, 0);
+    std::memcpy(&out[at], &e.ino, 8);
+    std::memcpy(&out[at + 8], &next_offset, 8);
+    std::memcpy(&out[at + 16], &reclen, 2);
+    out[at + 18] = e.type;
+    std::memcpy(&out[at + kDirentHead], e.name.data(), e.name.size());
+}
+
+// getdents64 on a merged directory: records from the listing, as many as fit.
+int64_t merged_getdents64(SyscallContext& ctx, OpenFile& f, uint64_t dirp, size_t room, size_t want) {
+    if (!f.merged_listing) {
+        auto path = ctx.kernel.fs().guest_path_of(f.host_fd);
+        auto listing = path ? ctx.kernel.fs().list_directory(*path)
+                            : std::expected<std::vector<DirectoryEntry>, int>();  // removed: empty, as Linux
+        if (!listing) return listing.error();
+        f.merged_listing = std::make_shared<const std::vector<DirectoryEntry>>(std::move(*listing));
+    }
+    const auto& entries = *f.merged_listing;
+    std::vector<uint8_t> out;
+    while (f.merged_next < entries.size() && out.size() + dirent_length(entries[f.merged_next]) <= room) {
+        append_dirent(out, entries[f.merged_next], int64_t(f.merged_next + 1));
+        ++f.merged_next;
+    }
+    if (out.empty() && f.merged_next < entries.size()) return room < want ? -EFAULT : -EINVAL;
+    user(ctx).write(dirp, out.data(), out.size());
+    return int64_t(out.size());
+}
+
 int64_t sys_getdents64(SyscallContext& ctx) {
     OpenFile* f = file_for_io(ctx, ctx.iarg(0));
     if (!f) return -EBADF;
     uint64_t dirp = ctx.arg(1);
     size_t want = std::min<size_t>(uint32_t(ctx.arg(2)), kChunk);
     size_t room = writable_prefix(user(ctx), dirp, want);
+    if (merged_directory(ctx, *f)) return merged_getdents64(ctx, *f, dirp, room, want);
     std::vector<uint8_t> buf(room);
     long n = ::syscall(SYS_getdents64, f->host_fd, buf.data(), room);
     if (n < 0) return (errno == EINVAL && room < want) ? -EFAULT : neg_errno();
@@ -963,6 +1017,29 @@ int64_t sys_sendfile(SyscallContext& ctx) {
 }
 int64_t sys_pipe2(SyscallContext& ctx) { return do_pipe2(ctx, ctx.arg(0), ctx.iarg(1)); }
 
+// copy_file_range(fd_in, off_in, fd_out, off_out, len, flags): both ends are
+// host files, so the host kernel does the copy (and its checks: regular files,
+// overlap, O_APPEND); the guest's offsets travel through local copies.
+int64_t sys_copy_file_range(SyscallContext& ctx) {
+    OpenFile* in = file_for_io(ctx, ctx.iarg(0));
+    OpenFile* out = file_for_io(ctx, ctx.iarg(2));
+    if (ctx.iarg(5) != 0) return -EINVAL;
+    if (!in || !out || !fmode_read(*in) || !fmode_write(*out)) return -EBADF;
+    std::optional<int64_t> off_in, off_out;
+    for (auto [va, off] : {std::pair{ctx.arg(1), &off_in}, std::pair{ctx.arg(3), &off_out}}) {
+        if (!va) continue;
+        *off = user(ctx).read_value<int64_t>(va);
+        if (!*off) return -EFAULT;
+    }
+    loff_t a = off_in.value_or(0), b = off_out.value_or(0);
+    ssize_t n = ::copy_file_range(in->host_fd, off_in ? &a : nullptr, out->host_fd, off_out ? &b : nullptr,
+                                  size_t(std::min<uint64_t>(ctx.arg(4), kMaxRwCount)), 0);
+    if (n < 0) return neg_errno();
+    if (off_in && !user(ctx).write_value<int64_t>(ctx.arg(1), a)) return -EFAULT;
+    if (off_out && !user(ctx).write_value<int64_t>(ctx.arg(3), b)) return -EFAULT;
+    return n;
+}
+
 constexpr std::string_view kFcntlNote =
     "F_SETOWN*/F_SETSIG/leases/notify and FASYNC not modelled; i386 record locks -EINVAL";
 constexpr std::string_view kIoctlNote =
@@ -1030,6 +1107,7 @@ const ServiceRow kFileServices[] = {
     {"pipe", sys_pipe, Support::full, "", true},
     {"pipe2", sys_pipe2, Support::full, "", true},
     {"sendfile", sys_sendfile, Support::partial, "a copy through sysentry, not in the host kernel"},
+    {"copy_file_range", sys_copy_file_range, Support::full, "", true},
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <string_view>
+#include <set>
 #include <vector>
 
 #include "path_args.hpp"
@@ -109,10 +110,17 @@ int64_t sys_sysinfo(SyscallContext& ctx) {
     int64_t boot_ns = ctx.kernel.now_ns(CLOCK_BOOTTIME);
     // Linux rounds a part-second of uptime up.
     info.uptime = long(boot_ns / kNsPerSec + (boot_ns % kNsPerSec ? 1 : 0));
+    // The guest's RAM, as the smaller of the machine's frames and --mem-limit
+    // (the most a process may map); used is what the address spaces map.
     const PhysicalMemory& ram = ctx.kernel.machine().ram();
-    info.totalram = ram.size();
-    info.freeram = ram.size() - std::min(ram.size(), ram.frames_in_use() * kPageSize);
-    info.procs = 1;
+    const uint64_t total = std::min<uint64_t>(ram.size(), ctx.kernel.config().memory_limit);
+    std::set<const AddressSpace*> spaces;
+    uint64_t used = ram.frames_in_use() * kPageSize;
+    for (const Process* p : ctx.kernel.processes())
+        if (p->state != TaskState::zombie && spaces.insert(p->space.get()).second) used += p->mm.mapped_bytes();
+    info.totalram = total;
+    info.freeram = total - std::min(total, used);
+    info.procs = uint16_t(ctx.kernel.processes().size());
     info.mem_unit = 1;
     return ctx.process.mm.write_value(ctx.arg(0), info) ? 0 : -EFAULT;
 }
@@ -143,7 +151,7 @@ const ServiceRow kInfoServices[] = {
     {"sethostname", sys_set_uts_name, Support::full, "", true},
     {"setdomainname", sys_set_uts_name, Support::full, "", true},
     {"getrandom", sys_getrandom, Support::full, "", true},
-    {"sysinfo", sys_sysinfo, Support::partial, "loads, shared/buffer RAM and swap are 0"},
+    {"sysinfo", sys_sysinfo, Support::partial, "loads, shared/buffer RAM and swap are 0; RAM is min(machine, --mem-limit)"},
     {"getcpu", sys_getcpu, Support::full, "", true},
     {"sched_getaffinity", sys_sched_getaffinity},
 };

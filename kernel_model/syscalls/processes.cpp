@@ -5,10 +5,13 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fmt/format.h>
 
+#include "sysentry/initial_stack.hpp"
 #include "sysentry/kernel.hpp"
 #include "sysentry/machine.hpp"
 #include "sysentry/signal_delivery.hpp"
@@ -139,18 +142,85 @@ int64_t sys_wait4(SyscallContext& c) {
     return (options & WNOHANG) ? 0 : kRetryLater;
 }
 
-std::optional<std::vector<std::string>> read_string_array(const UserMemory& mem, uint64_t va) {
+// waitid(idtype, id, infop, options, rusage): the siginfo fields Linux's
+// sys_waitid writes (the rest of the 128 bytes are left alone).
+struct WaitidInfo {
+    int32_t signo, errno_, code, pad;
+    int32_t pid, uid, status;
+};
+
+int64_t put_waitid_info(SyscallContext& c, uint64_t va, const WaitidInfo& info) {
+    return (!va || c.mm().write(va, &info, sizeof info)) ? 0 : -EFAULT;
+}
+
+// Which children an (idtype, id) pair names; nullopt: EINVAL.
+std::optional<int> waitid_target(SyscallContext& c, int idtype, int id) {
+    constexpr int kPAll = 0, kPPid = 1, kPPgid = 2;
+    if (idtype == kPAll) return -1;                 // as wait4's -1
+    if (idtype == kPPid) return id > 0 ? std::optional(id) : std::nullopt;
+    if (idtype == kPPgid) {
+        if (id < 0) return std::nullopt;
+        return id == 0 ? -c.process.pgid : -id;     // 0: the caller's own group
+    }
+    return std::nullopt;
+}
+
+int64_t sys_waitid(SyscallContext& c) {
+    constexpr int kPPidfd = 3;
+    constexpr int kKnown = WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL;
+    int idtype = c.iarg(0), options = c.iarg(3);
+    if ((options & ~kKnown) || !(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
+    if (idtype == kPPidfd) return -EBADF;  // no pidfd can exist: pidfd_open is not modelled
+    auto target = waitid_target(c, idtype, c.iarg(1));
+    if (!target) return -EINVAL;
+    bool any = false;
+    for (Process* child : c.kernel.children_of(c.process.pid)) {
+        if (!matches(*child, *target, c.process)) continue;
+        any = true;
+        if (child->state != TaskState::zombie || !(options & WEXITED)) continue;  // stops are not modelled
+        const ProcessExit& how = *child->exit;
+        constexpr int kCldExited = 1, kCldKilled = 2;
+        WaitidInfo info{SIGCHLD, 0, how.signal ? kCldKilled : kCldExited, 0, child->pid, 0,
+                        how.signal ? how.signal : how.code & 0xff};
+        if (c.arg(4) && !c.mm().write_value(c.arg(4), rusage{})) return -EFAULT;
+        if (int64_t err = put_waitid_info(c, c.arg(2), info)) return err;
+        if (!(options & WNOWAIT)) c.kernel.reap(child->pid);
+        return 0;
+    }
+    if (!any) return -ECHILD;
+    if (!(options & WNOHANG)) return kRetryLater;
+    return put_waitid_info(c, c.arg(2), WaitidInfo{});  // nothing yet: signo and pid read as 0
+}
+
+// One argv/envp string as copy_strings() takes it: -EFAULT if unreadable,
+// -E2BIG if longer than MAX_ARG_STRLEN with its NUL.
+// Page by page: an argument list may hold megabytes.
+std::expected<std::string, int> read_arg_string(const UserMemory& mem, uint64_t va) {
+    constexpr uint64_t kPage = 4096;
+    std::string s;
+    char chunk[kPage];
+    while (s.size() < kMaxArgStrlen) {
+        size_t n = std::min<uint64_t>(kPage - va % kPage, kMaxArgStrlen - s.size());
+        if (!mem.read(va, chunk, n)) return std::unexpected(-EFAULT);
+        if (auto* nul = static_cast<const char*>(std::memchr(chunk, 0, n))) return s.append(chunk, size_t(nul - chunk));
+        s.append(chunk, n);
+        va += n;
+    }
+    return std::unexpected(-E2BIG);
+}
+
+std::expected<std::vector<std::string>, int> read_string_array(const UserMemory& mem, uint64_t va) {
     std::vector<std::string> out;
     if (!va) return out;
     for (size_t i = 0; i < kMaxArgs; ++i) {
         auto ptr = mem.read_value<uint64_t>(va + i * 8);
-        if (!ptr) return std::nullopt;
+        if (!ptr) return std::unexpected(-EFAULT);
         if (!*ptr) return out;
-        auto s = mem.read_cstring(*ptr, 128 * 1024);
-        if (!s) return std::nullopt;
+        auto s = read_arg_string(mem, *ptr);
+        if (!s) return std::unexpected(s.error());
         out.push_back(std::move(*s));
     }
-    return std::nullopt;
+    return std::unexpected(-E2BIG);
 }
 
 // The file execve names, through the sandbox; /proc/self/exe is the running image.
@@ -174,8 +244,11 @@ int64_t sys_execve(SyscallContext& c) {
     if (!path) return -EFAULT;
     if (path->empty()) return -ENOENT;
     auto argv = read_string_array(c.mm(), c.arg(1));
+    if (!argv) return argv.error();
     auto envp = read_string_array(c.mm(), c.arg(2));
-    if (!argv || !envp) return -EFAULT;
+    if (!envp) return envp.error();
+    // Before the point of no return: too long an argument list is E2BIG for the caller.
+    if (int err = check_argument_limits(*argv, *envp, *path, kStackReserve / 4)) return -err;
     auto bytes = read_executable(c, *path);
     if (!bytes) return bytes.error();
     if (bytes->size() > kMaxExecutable) return -E2BIG;
@@ -276,6 +349,7 @@ const ServiceRow kRows[] = {
     {"clone3", sys_clone3, Support::partial, "as clone; no pidfds, set_tid or cgroups"},
     {"futex", sys_futex, Support::partial, "wait, wake, requeue and their bitset forms; no PI or WAKE_OP"},
     {"wait4", sys_wait4, Support::partial, "no stopped/continued children", true},
+    {"waitid", sys_waitid, Support::partial, "no stopped/continued children; no pidfds"},
     {"execve", sys_execve, Support::partial, "static ELF only; no #! scripts"},
     {"kill", sys_kill, Support::partial, "no job-control stops", true},
     {"tkill", sys_tkill, Support::partial, "no job-control stops", true},

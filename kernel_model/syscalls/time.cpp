@@ -1,6 +1,6 @@
 // Time services. Every reading comes from Kernel::now_ns(), which is the host
-// clock or, in deterministic mode, a virtual one; sleeps are real host sleeps
-// except in deterministic mode, where they return at once.
+// clock or, in deterministic mode, a virtual one; sleeps block the sleeper, and
+// in deterministic mode the virtual clock jumps to the deadline when all wait.
 #include <sys/times.h>
 
 #include <cerrno>
@@ -133,7 +133,13 @@ int64_t sleep_until(SyscallContext& ctx, int host_clock, bool absolute, KernelTi
     Process& p = ctx.process;
     const int64_t ns = req.sec * 1000000000 + req.nsec;
     if (ctx.kernel.config().deterministic) {
-        ctx.kernel.advance_virtual_time(absolute ? ns - ctx.kernel.now_ns(host_clock) : ns);
+        // Virtual time: the sleeper blocks like any other; once every task
+        // waits, the scheduler moves the clock to the first deadline.
+        const int64_t mono = ctx.kernel.now_ns(CLOCK_MONOTONIC);
+        if (p.state != TaskState::blocked)
+            p.sleep_deadline_ns = mono + (absolute ? ns - ctx.kernel.now_ns(host_clock) : ns);
+        if (mono < p.sleep_deadline_ns) return kRetryLater;
+        p.sleep_deadline_ns = 0;
         return 0;
     }
     const int64_t now = ctx.kernel.now_ns(host_clock);
