@@ -42,6 +42,7 @@ struct AuxvInput {
     uint64_t egid = 0;
     uint64_t secure = 0;
     uint64_t minsigstksz = 0;
+    uint64_t sysinfo_ehdr = 0;  // the vDSO's address; 0: no vDSO, no AT_SYSINFO_EHDR
 };
 
 struct InitialStack {
@@ -69,6 +70,11 @@ std::expected<InitialStack, int> build_initial_stack(uint64_t stack_top,
                                                      const std::string& execfn, const AuxvInput& aux,
                                                      std::span<const uint8_t, 16> random_bytes,
                                                      size_t max_bytes);
+
+// The limits build_initial_stack enforces, alone: 0, E2BIG or EINVAL. execve
+// checks them before its point of no return, as Linux's copy_strings() does.
+int check_argument_limits(std::span<const std::string> argv, std::span<const std::string> envp,
+                          const std::string& execfn, size_t max_bytes);
 
 // Reads (type, value) pairs starting at `offset` in `bytes` up to and
 // excluding AT_NULL; stops early (without AT_NULL) at the end of the bytes.

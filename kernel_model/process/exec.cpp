@@ -8,6 +8,7 @@
 #include "sysentry/initial_stack.hpp"
 #include "sysentry/kernel.hpp"
 #include "sysentry/machine.hpp"
+#include "sysentry/vdso.hpp"
 
 namespace sysentry {
 
@@ -49,6 +50,9 @@ std::expected<UserEntry, std::string> load_program(Kernel& kernel, Process& p, c
     p.mm.set_brk_start(*end);
     if (p.mm.map(kStackTop - kStackReserve, kStackReserve, PROT_READ | PROT_WRITE, true, "[stack]") < 0)
         return std::unexpected("cannot map the stack");
+    auto vdso = map_vdso(p.mm);
+    if (!vdso) return std::unexpected(vdso.error());
+
 
     AuxvInput aux;
     aux.phdr = img.phdr_vaddr ? img.phdr_vaddr + bias : 0;
@@ -58,6 +62,7 @@ std::expected<UserEntry, std::string> load_program(Kernel& kernel, Process& p, c
     aux.hwcap = kernel.machine().cpuid_1_edx();  // x86 Linux: boot_cpu_data's CPUID.1:EDX
     aux.hwcap2 = kHwcap2Fsgsbase;
     aux.minsigstksz = kMinSigStackSize;
+    aux.sysinfo_ehdr = *vdso;
     uint8_t random[16];
     kernel.fill_random(random, sizeof random);
     auto stack = build_initial_stack(kStackTop, prog.argv, prog.envp, prog.guest_path, aux, random,

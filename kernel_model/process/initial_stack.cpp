@@ -35,10 +35,9 @@ bool any_too_long(std::span<const std::string> strings) {
 // The auxv, in the order create_elf_tables() emits it on x86-64.
 std::vector<std::pair<uint64_t, uint64_t>> auxv_entries(const AuxvInput& aux, uint64_t random_addr,
                                                         uint64_t execfn_addr, uint64_t platform_addr) {
-    // AT_SYSINFO_EHDR (the vDSO's address) is deliberately omitted: we map no
-    // vDSO, so libc falls back to real SYSCALLs for clock_gettime() and
-    // friends -- and every one of them is visible to the tracer.
-    return {
+    std::vector<std::pair<uint64_t, uint64_t>> head;
+    if (aux.sysinfo_ehdr) head.push_back({AT_SYSINFO_EHDR, aux.sysinfo_ehdr});  // ARCH_DLINFO's first
+    std::vector<std::pair<uint64_t, uint64_t>> rest{
         {AT_MINSIGSTKSZ, aux.minsigstksz},  // from ARCH_DLINFO, hence first
         {AT_HWCAP, aux.hwcap},
         {AT_PAGESZ, aux.pagesz},
@@ -60,6 +59,8 @@ std::vector<std::pair<uint64_t, uint64_t>> auxv_entries(const AuxvInput& aux, ui
         {AT_PLATFORM, platform_addr},
         {AT_NULL, 0},
     };
+    head.insert(head.end(), rest.begin(), rest.end());
+    return head;
 }
 
 // Writes into the image buffer, which starts at guest address `base`.
@@ -95,6 +96,12 @@ int check_limits(std::span<const std::string> argv, std::span<const std::string>
 }
 
 }  // namespace
+
+int check_argument_limits(std::span<const std::string> argv, std::span<const std::string> envp,
+                          const std::string& execfn, size_t max_bytes) {
+    static const std::string kEmptyArg;  // an empty argv becomes {""}, as below
+    return check_limits(argv.empty() ? std::span(&kEmptyArg, 1) : argv, envp, execfn, max_bytes);
+}
 
 std::expected<InitialStack, int> build_initial_stack(uint64_t stack_top, std::span<const std::string> argv_in,
                                                      std::span<const std::string> envp,
