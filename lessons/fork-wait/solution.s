@@ -1,0 +1,33 @@
+# fork-wait, reference solution: the child exits 7; the parent waits for it
+# and exits with the child's exit status.
+	.globl	_start
+	.text
+_start:
+	movl	$57, %eax		# __NR_fork
+	syscall				# returns twice: 0 in the child, the child's pid in the parent
+	testq	%rax, %rax
+	js	failed
+	jz	child
+	movq	%rax, %rbx		# the child's pid
+	subq	$16, %rsp		# room for the wait status
+	movl	$61, %eax		# wait4(pid, &status, 0, NULL)
+	movq	%rbx, %rdi
+	movq	%rsp, %rsi
+	xorl	%edx, %edx
+	xorl	%r10d, %r10d		# 4th argument: r10
+	syscall
+	cmpq	%rbx, %rax		# wait4 returns the pid it reaped
+	jne	failed
+	movl	(%rsp), %edi		# status: exit code in bits 8-15 (WEXITSTATUS)
+	shrl	$8, %edi
+	andl	$0xff, %edi
+	movl	$60, %eax
+	syscall
+child:
+	movl	$60, %eax		# exit(7)
+	movl	$7, %edi
+	syscall
+failed:
+	movl	$60, %eax
+	movl	$1, %edi
+	syscall

@@ -1,0 +1,40 @@
+# read-echo: a wrong submission, which the checks must reject.
+# The mistake: writes BUF_SIZE bytes whatever read returned.
+	.globl	_start
+	.set	BUF_SIZE, 4096
+	.text
+_start:
+read_more:
+	xorl	%eax, %eax		# __NR_read
+	xorl	%edi, %edi		# fd 0: standard input
+	leaq	buf(%rip), %rsi
+	movl	$BUF_SIZE, %edx		# at most this much; the kernel may return less
+	syscall
+	testq	%rax, %rax
+	jz	done			# 0: end of file
+	js	failed			# -errno
+	leaq	buf(%rip), %r12		# r12 = next byte to write
+	movq	$BUF_SIZE, %r13		# wrong: not what read returned
+write_more:
+	movl	$1, %eax		# __NR_write
+	movl	$1, %edi
+	movq	%r12, %rsi
+	movq	%r13, %rdx
+	syscall
+	testq	%rax, %rax
+	js	failed
+	addq	%rax, %r12		# a short write: carry on after what was taken
+	subq	%rax, %r13
+	jnz	write_more
+	jmp	read_more
+done:
+	xorl	%edi, %edi
+	jmp	leave
+failed:
+	movl	$1, %edi
+leave:
+	movl	$60, %eax		# __NR_exit
+	syscall
+
+	.bss
+buf:	.skip	BUF_SIZE

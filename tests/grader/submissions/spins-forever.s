@@ -1,0 +1,5 @@
+# Never ends: the instruction limit stops it.
+	.globl	_start
+	.text
+_start:
+	jmp	_start

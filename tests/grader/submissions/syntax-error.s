@@ -1,0 +1,6 @@
+	.globl	_start
+	.text
+_start:
+	movl	$1, %eax
+	movq	%rax, %zzz
+	syscall
