@@ -9,9 +9,11 @@
 
 namespace sysentry::cli {
 
-static int info_command(bool explain) {
+static int info_command(bool explain, const std::string& profile) {
     auto program = builtin_demo_program();
-    auto session = Session::create({});
+    SessionOptions options;
+    options.kernel_profile = parse_kernel_profile(profile).value_or(KernelProfile::seed);
+    auto session = Session::create(options);
     if (!program || !session) {
         fmt::print(stderr, "sysentry: {}\n", !program ? program.error() : session.error());
         return kExitUsageStatus;
@@ -27,7 +29,8 @@ static int info_command(bool explain) {
         return kExitUsageStatus;
     }
     RegisterFile r = s.kernel().transitions().registers();
-    fmt::print("sysentry booted: startup_64 ran syscall_init at CPL 0, then IRET entered ring 3.\n");
+    fmt::print("sysentry booted the {} kernel: startup_64 ran syscall_init{} at CPL 0, then IRET entered ring 3.\n",
+               profile, options.kernel_profile == KernelProfile::modern ? " (and idt_syscall_init)" : "");
     fmt::print("Now at the program's first instruction: RIP={:#x} CS={:#06x} SS={:#06x} CPL={} RSP={:#x}\n\n",
                r.rip, r.cs, r.ss, r.cpl, r.rsp);
     fmt::print("{}\n{}\n{}\n{}", describe_gdt(s.machine()), describe_tss(s.machine()),
@@ -38,9 +41,12 @@ static int info_command(bool explain) {
 
 Subcommand add_info_command(CLI::App& app) {
     auto explain = std::make_shared<bool>(false);
+    auto profile = std::make_shared<std::string>("seed");
     auto* cmd = app.add_subcommand("info", "Show the booted machine: GDT, TSS, IDT and SYSCALL MSRs, explained");
     cmd->add_flag("--explain", *explain, "Also explain where today's Linux differs from the seed's syscall_init");
-    return {cmd, [explain] { return info_command(*explain); }};
+    cmd->add_option("--kernel-profile", *profile, "Boot the seed's syscall_init (seed) or today's Linux's (modern)")
+        ->check(CLI::IsMember({"seed", "modern"}));
+    return {cmd, [explain, profile] { return info_command(*explain, *profile); }};
 }
 
 }  // namespace sysentry::cli

@@ -4,6 +4,7 @@
 
 #include "sysentry/descriptors.hpp"
 #include "sysentry/machine.hpp"
+#include "sysentry/syscall_catalogue.hpp"
 #include "sysentry/transition_model.hpp"
 
 namespace sysentry {
@@ -113,15 +114,26 @@ std::string describe_msrs(const Machine& machine, const TransitionModel& model) 
     return out;
 }
 
+// The seed's table stops at copy_file_range; its text says 326 calls to remember.
+constexpr int kSeedLastX86_64Syscall = 326;
+
 std::string explain_modern_linux() {
-    return "Where today's Linux differs from the seed's syscall_init:\n"
-           "  - Recent kernels keep only the STAR write in syscall_init(); LSTAR, CSTAR, the SYSENTER MSRs\n"
-           "    and SYSCALL_MASK moved to idt_syscall_init(), which is skipped when the CPU has FRED:\n"
-           "    with FRED, SYSCALL enters through the FRED entry point and those MSRs are not used.\n"
-           "  - Modern kernels mask many more flags on entry: CF|PF|AF|ZF|SF|TF|IF|DF|OF|IOPL|NT|RF|AC|ID\n"
-           "    = 0x257fd5, where the seed masks TF|DF|IF|IOPL|AC|NT = 0x47700.\n"
-           "  - entry_SYSCALL_64 now also switches CR3 for page-table isolation (KPTI) and clears\n"
-           "    registers against speculation; sysentry's stub keeps to the seed-era essentials.\n";
+    const int last = max_syscall_nr(SyscallAbi::x86_64);
+    const SyscallEntry* newest = find_syscall(SyscallAbi::x86_64, last);
+    return fmt::format(
+        "Where today's Linux differs from the seed's syscall_init:\n"
+        "  - Recent kernels keep only the STAR write in syscall_init(); LSTAR, CSTAR, the SYSENTER MSRs\n"
+        "    and SYSCALL_MASK moved to idt_syscall_init(), which is skipped when the CPU has FRED:\n"
+        "    with FRED, SYSCALL enters through the FRED entry point and those MSRs are not used.\n"
+        "  - Modern kernels mask many more flags on entry: CF|PF|AF|ZF|SF|TF|IF|DF|OF|IOPL|NT|RF|AC|ID\n"
+        "    = 0x257fd5, where the seed masks TF|DF|IF|IOPL|AC|NT = 0x47700. A flag the user left set\n"
+        "    (CF from a compare, say) no longer leaks into kernel code; R11 still carries it back.\n"
+        "  - The x86-64 table has grown from the seed's 0..{} to 0..{} (now ending at {}).\n"
+        "  - entry_SYSCALL_64 now also switches CR3 for page-table isolation (KPTI) and clears\n"
+        "    registers against speculation; sysentry's stub keeps to the seed-era essentials.\n"
+        "  Boot either: `sysentry info --kernel-profile modern` runs a syscall_init that writes STAR only\n"
+        "  and an idt_syscall_init that writes LSTAR, CSTAR, SYSENTER_* and SYSCALL_MASK = 0x257fd5.\n",
+        kSeedLastX86_64Syscall, last, newest ? newest->name : "?");
 }
 
 }  // namespace sysentry
