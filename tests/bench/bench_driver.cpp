@@ -14,6 +14,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <optional>
@@ -33,6 +36,7 @@ struct Options {
     int runs = 5;
     int getpid_runs = 3;  // each sysentry run of 1M calls takes seconds
     int startup_runs = 21;
+    uint64_t itrace_steps = 200'000;  // about 1.8 M traced instructions, 150 MB of trace
 };
 
 // The ways of running a guest program; qemu is skipped when not installed.
@@ -229,6 +233,121 @@ static Row startup_row(const Options& o, const std::string& program) {
             figure(trials, Runner::native, program), figure(trials, Runner::qemu, program)};
 }
 
+// ---- slots for the tools' figures ----
+// Each helper building one of these tools fills its function (a Row, timed
+// like getpid_rows: (time(N) - time(0)) / N removes start-up); until then it
+// returns nullopt and the table says "not measured yet".
+// Lines in a file (an itrace has one per instruction plus a header line).
+static uint64_t count_lines(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return uint64_t(std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n'));
+}
+
+// `run --itrace FILE` over the compute loop: (time(N) - time(0)) / (lines(N) -
+// lines(0)) is the cost of one traced instruction written to a file. Then the
+// instruction counter alone (`--timeline`) against no tool on a long loop.
+static std::optional<Row> itrace_throughput_row(const Options& o) {
+    namespace fs = std::filesystem;
+    char dir_template[] = "/tmp/sysentry-bench-itrace-XXXXXX";
+    if (!mkdtemp(dir_template)) return std::nullopt;
+    const fs::path dir = dir_template;
+    const std::string loop = o.programs + "/compute_loop";
+    auto native_status = [&](uint64_t steps) { return run_once({loop, std::to_string(steps)}); };
+    auto traced = [&](uint64_t steps) {
+        return Command{o.sysentry, "run", "--itrace", (dir / fmt::format("{}.txt", steps)).string(), loop,
+                       std::to_string(steps)};
+    };
+    std::vector<Trial> trials = {
+        {Runner::sysentry, "itrace N", traced(o.itrace_steps), native_status(o.itrace_steps), {}, false},
+        {Runner::sysentry, "itrace 0", traced(0), native_status(0), {}, false},
+    };
+    run_interleaved(trials, o.runs);
+    const double lines = double(count_lines((dir / fmt::format("{}.txt", o.itrace_steps)).string())) -
+                         double(count_lines((dir / "0.txt").string()));
+    fs::remove_all(dir);
+    Figure full = median(trials[0]), empty = median(trials[1]);
+    if (!full || !empty || lines <= 0) return std::nullopt;
+    const double per_instruction = (*full - *empty) / lines;
+    fmt::print("{:<34} {:.2f} M instructions/s into a file ({:.0f} instructions, goal: >= 1 M/s)\n",
+               "itrace throughput", 1e-6 / per_instruction, lines);
+
+    const std::vector<std::string> steps{std::to_string(o.compute_steps / 10)};
+    std::vector<Trial> counting = {
+        {Runner::sysentry, "untraced", *command_for(o, Runner::sysentry, "compute_loop", steps),
+         native_status(o.compute_steps / 10), {}, false},
+        {Runner::sysentry, "counted", {o.sysentry, "run", "--timeline", loop, steps[0]},
+         native_status(o.compute_steps / 10), {}, false},
+    };
+    run_interleaved(counting, o.runs);
+    if (Figure plain = median(counting[0]), counted = median(counting[1]); plain && counted)
+        fmt::print("{:<34} {} with the instruction counter (--timeline), {} without: {:.2f}x\n",
+                   fmt::format("compute loop, {}M steps", o.compute_steps / 10'000'000), format_time(counted),
+                   format_time(plain), *counted / *plain);
+    return Row{"itrace, per instruction", per_instruction, std::nullopt, std::nullopt};
+}
+static std::optional<Row> stepping_latency_row(const Options&) {
+    return std::nullopt;  // SLOT(step): one `stepi` in `sysentry step -x FILE`, per step
+}
+// SLOT(grade): a batch of hello-write submissions (the lesson's own text), graded
+// with `--jobs` = the cores; the summary splits assembling from emulating.
+static constexpr int kGradedSubmissions = 300;
+static constexpr const char* kHelloSubmission = R"(	.globl	_start
+	.text
+_start:
+	movl	$1, %eax
+	movl	$1, %edi
+	leaq	msg(%rip), %rsi
+	movl	$15, %edx
+	syscall
+	movl	$60, %eax
+	xorl	%edi, %edi
+	syscall
+	.section .rodata
+msg:	.ascii	"Hello, kernel!\n"
+)";
+
+// A number from grade-summary.json ("key": value), or NaN.
+static double summary_number(const std::string& json, const std::string& key) {
+    auto at = json.find("\"" + key + "\":");
+    return at == std::string::npos ? NAN : std::strtod(json.c_str() + at + key.size() + 3, nullptr);
+}
+
+static std::optional<Row> grading_throughput_row(const Options& o) {
+    namespace fs = std::filesystem;
+    char dir_template[] = "/tmp/sysentry-bench-grade-XXXXXX";
+    if (!mkdtemp(dir_template)) return std::nullopt;
+    fs::path dir = dir_template, subs = dir / "submissions";
+    fs::create_directory(subs);
+    for (int i = 0; i < kGradedSubmissions; ++i)
+        std::ofstream(subs / fmt::format("student-{:03}.s", i)) << fmt::format("# student {}\n{}", i, kHelloSubmission);
+    Command grade = {o.sysentry, "grade", "--lesson", "hello-write", "--seed", "1", "--format", "json",
+                     "-o", dir / "report.json", "--summary-dir", dir, subs};
+    double start = now_seconds();
+    int code = run_once(grade);
+    double wall = now_seconds() - start;
+    std::ifstream in(dir / "grade-summary.json");
+    std::string summary((std::istreambuf_iterator<char>(in)), {});
+    fmt::print("{:<34} {} submissions in {:.2f} s (goal: under 15 s; exit {}), assembling+linking {:.2f} s, "
+               "emulating {:.2f} s (summed over the workers)\n",
+               "grading a batch", kGradedSubmissions, wall, code, summary_number(summary, "build_seconds"),
+               summary_number(summary, "run_seconds"));
+    fs::remove_all(dir);
+    if (code != 0) return std::nullopt;
+    return Row{"grading, per submission", wall / kGradedSubmissions, std::nullopt, std::nullopt};
+}
+
+static void print_tool_rows(const Options& o) {
+    const std::pair<const char*, std::optional<Row> (*)(const Options&)> slots[] = {
+        {"itrace throughput", itrace_throughput_row},
+        {"stepping latency", stepping_latency_row},
+        {"grading throughput", grading_throughput_row},
+    };
+    for (const auto& [what, row_of] : slots) {
+        if (auto row = row_of(o)) print_row(*row);
+        else fmt::print("{:<34} not measured yet (slot in bench_driver.cpp)\n", what);
+    }
+}
+
 static int run_benchmarks(const Options& o) {
     fmt::print("sysentry benchmarks: wall-clock medians of {} runs (getpid: {}, start-up: {});\n"
                "/native and /qemu are sysentry's time divided by theirs: lower is better\n\n",
@@ -245,6 +364,8 @@ static int run_benchmarks(const Options& o) {
         startups.push_back(startup_row(o, program));
         print_row(startups.back());
     }
+
+    print_tool_rows(o);
 
     fmt::print("\ngoals{:>70} verdict\n", "ratio");
     print_goal("getpid round trip <= a native syscall (sysentry/native)", ratio_of(getpid.sysentry, getpid.native),
@@ -277,6 +398,7 @@ int main(int argc, char** argv) {
     app.add_option("--compute-steps", o.compute_steps, "xorshift steps in the compute loop");
     app.add_option("--runs", o.runs, "Runs per compute-loop figure (median taken)")->check(CLI::PositiveNumber);
     app.add_option("--getpid-runs", o.getpid_runs, "Runs per getpid figure")->check(CLI::PositiveNumber);
+    app.add_option("--itrace-steps", o.itrace_steps, "Compute-loop steps traced by --itrace")->check(CLI::PositiveNumber);
     app.add_option("--startup-runs", o.startup_runs, "Runs per start-up figure")->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
     return sysentry::bench::run_benchmarks(o);
