@@ -126,6 +126,11 @@ void Kernel::on_user_entry(uc_engine*, uint64_t, uint32_t, void* user) {
     }
 }
 
+void Kernel::request_pause() {
+    pause_requested_ = true;
+    machine_.cpu().stop();
+}
+
 RunResult Kernel::boot() {
     if (!current_) return {RunResult::Kind::engine_error, 0, 0, {}, "no process to run"};
     if (booted_) return {RunResult::Kind::engine_error, 0, 0, {}, "already booted"};
@@ -148,7 +153,10 @@ RunResult Kernel::run(const RunLimits& limits) {
             if (left.count() <= 0) return {RunResult::Kind::limit, 0, 0, {}, "time limit reached"};
             budget = uint64_t(left.count());
         }
+        budget = until_next_timer(budget);
+        publish_vvar(*current_);
         uc_err err = cpu.run(rip, 0, budget);
+        fire_timers();
         if (switch_requested_) cpu.forget_exception();  // the scheduler's hlt leaves a stale #GP
         if (std::exchange(flush_requested_, false)) cpu.flush_translations();
         if (auto f = transitions_.take_fault()) {
@@ -164,6 +172,7 @@ RunResult Kernel::run(const RunLimits& limits) {
         if (auto done = init_result()) return *done;
         if (std::exchange(switch_requested_, false) || current_->state != TaskState::runnable) {
             Scheduled next = schedule(deadline, limits.timeout_us != 0);
+            if (auto done = init_result()) return *done;  // a timer's signal ended it while all slept
             if (next == Scheduled::timed_out) return {RunResult::Kind::limit, 0, 0, {}, "time limit reached"};
             if (next == Scheduled::deadlock)
                 return {RunResult::Kind::limit, 0, 0, {}, "deadlock: every process waits for another"};
@@ -223,11 +232,14 @@ Kernel::Scheduled Kernel::schedule(std::chrono::steady_clock::time_point deadlin
                 std::erase_if(processes_, [this](const auto& e) { return e.second->reaped && e.second.get() != current_; });
                 return Scheduled::switched;
             }
-            timer_pending |= p->state == TaskState::blocked && (p->sleep_deadline_ns || p->futex_deadline_ns);
+            timer_pending |= p->state == TaskState::blocked &&
+                             (p->sleep_deadline_ns || p->futex_deadline_ns || p->waits_on_host || p->itimer_real_ns);
         }
         if (!timer_pending) return Scheduled::deadlock;
         if (has_deadline && std::chrono::steady_clock::now() >= deadline) return Scheduled::timed_out;
-        usleep(100);  // every task sleeps: wait for the first timer
+        if (!skip_to_next_deadline()) usleep(100);  // every task sleeps: wait for the first timer
+        fire_timers();
+        if (init_result()) return Scheduled::deadlock;  // the run is over; run() reports how
     }
 }
 
@@ -264,6 +276,7 @@ bool Kernel::deliver_fault_to_handler(Process& p, const Fault& f, int sig) {
     PtRegs regs{r.r15, r.r14, r.r13, r.r12, r.rbp, r.rbx, r.r11, r.r10, r.r9, r.r8, r.rax, r.rcx, r.rdx,
                 r.rsi, r.rdi, uint64_t(-1), f.rip, r.cs, r.rflags, r.rsp, r.ss};
     if (!deliver_signal(p, regs, sig)) return false;
+    publish_delivery(p, regs, sig, f.rip);
     cpu.set_regs<7>({Reg::rip, Reg::rsp, Reg::rdi, Reg::rsi, Reg::rdx, Reg::rax, Reg::rflags},
                     {regs.ip, regs.sp, regs.di, regs.si, regs.dx, regs.ax, regs.flags});
     return true;
@@ -461,12 +474,22 @@ void Kernel::complete(Process& p, PtRegs& regs, const PendingCall& call, int64_t
         ProcessExit how{exit->code, exit->signal};
         return call.name == "exit" ? exit_process(p, how) : exit_group(p, how);
     }
+    publish_vvar(p);  // the vDSO's clocks move on at each return to user mode
     deliver_pending(p, regs);
 }
 
 // exit_to_user_mode: a pending signal's handler runs before user code does.
 void Kernel::deliver_pending(Process& p, PtRegs& regs) {
-    if (int sig = next_deliverable(p); sig && !deliver_signal(p, regs, sig)) kill_process(p, SIGSEGV);
+    int sig = next_deliverable(p);
+    if (!sig) return;
+    uint64_t resume_at = regs.ip;
+    if (!deliver_signal(p, regs, sig)) return kill_process(p, SIGSEGV);
+    publish_delivery(p, regs, sig, resume_at);
+}
+
+void Kernel::publish_delivery(const Process& p, const PtRegs& regs, int sig, uint64_t resume_at) {
+    if (events_.wants(kTransitions))
+        events_.publish(SignalDeliveryEvent{p.pid, sig, regs.ip, regs.sp, resume_at});
 }
 
 // A signal ends a blocked wait: with SA_RESTART the call starts over once the
@@ -475,13 +498,14 @@ void Kernel::deliver_pending(Process& p, PtRegs& regs) {
 int64_t Kernel::interrupt(Process& p, PtRegs& regs, const PendingCall& call, int sig) {
     constexpr int64_t kErestartsys = -512;
     constexpr uint64_t kSyscallLength = 2;  // syscall and int $0x80 alike
-    bool restart = (p.actions[sig].flags & SA_RESTART) && call.name != "pause" && call.name != "rt_sigsuspend";
+    const int64_t code = restart_code(call.name);
+    bool restart = (p.actions[sig].flags & SA_RESTART) && code == kErestartsys;
     p.futex_word = 0;  // a futex or a sleep ends here either way
     p.futex_deadline_ns = p.sleep_deadline_ns = 0;
+    p.waits_on_host = p.mask_set_by_wait = false;  // poll/select: a handler's frame restores their mask
     p.blocked_call.reset();
     if (events_.wants(kSyscalls))
-        events_.publish(SyscallExitEvent{p.pid, call.abi, call.nr, call.name, call.args,
-                                         restart ? kErestartsys : -EINTR, true, &p.mm});
+        events_.publish(SyscallExitEvent{p.pid, call.abi, call.nr, call.name, call.args, code, true, &p.mm});
     if (restart) {
         regs.ax = regs.orig_ax;
         regs.ip -= kSyscallLength;
@@ -490,6 +514,100 @@ int64_t Kernel::interrupt(Process& p, PtRegs& regs, const PendingCall& call, int
     }
     deliver_pending(p, regs);
     return restart ? kErestartsys : -EINTR;
+}
+
+// What a blocked call returns inside the kernel when a signal ends it (what
+// strace shows): -ERESTARTSYS restarts under SA_RESTART; -ERESTARTNOHAND
+// (pause, sigsuspend, select, ppoll) and -ERESTART_RESTARTBLOCK (poll, sleeps)
+// become -EINTR once a handler has run.
+int64_t Kernel::restart_code(std::string_view name) {
+    constexpr int64_t kErestartsys = -512, kErestartnohand = -514, kErestartRestartblock = -516;
+    for (std::string_view n : {"pause", "rt_sigsuspend", "ppoll", "select", "pselect6"})
+        if (name == n) return kErestartnohand;
+    for (std::string_view n : {"poll", "nanosleep", "clock_nanosleep", "clock_nanosleep_time64"})
+        if (name == n) return kErestartRestartblock;
+    return kErestartsys;
+}
+
+// The clocks the vDSO reads, as now_ns() would give them (without ticking the virtual clock).
+void Kernel::publish_vvar(Process& p) {
+    if (config_.deterministic)
+        return vvar_clock_.publish(p.mm, virtual_ns_, kDeterministicEpochNs + virtual_ns_, false);
+    timespec real{};
+    clock_gettime(CLOCK_REALTIME, &real);
+    vvar_clock_.publish(p.mm, monotonic_now(), int64_t(real.tv_sec) * 1000000000 + real.tv_nsec, true);
+}
+
+// ---- interval timers (ITIMER_REAL) ----
+// CLOCK_MONOTONIC without moving the deterministic clock (now_ns ticks it).
+int64_t Kernel::monotonic_now() const {
+    if (config_.deterministic) return virtual_ns_;
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// it_real_fn: SIGALRM to each process whose timer has run out; an interval re-arms it.
+void Kernel::fire_timers() {
+    std::optional<int64_t> now;
+    for (Process* p : processes()) {
+        if (!p->itimer_real_ns || p->state == TaskState::zombie) continue;
+        if (!now) now = monotonic_now();
+        if (*now < p->itimer_real_ns) continue;
+        int64_t every = p->itimer_real_interval_ns;
+        p->itimer_real_ns = every ? p->itimer_real_ns + ((*now - p->itimer_real_ns) / every + 1) * every : 0;
+        constexpr int kSiKernel = 0x80;  // SI_KERNEL
+        raise_signal(*p, SIGALRM, kSiKernel);
+    }
+}
+
+// A signal the kernel itself sends: the handler runs, SIG_IGN drops it, the
+// default action (SIGALRM's: terminate) ends the process.
+void Kernel::raise_signal(Process& p, int sig, int code) {
+    if (p.actions[sig].handler == uint64_t(SIG_IGN)) return;
+    if (!post_signal(p, sig, {code, 0})) return kill_process(p, sig);
+    if (&p == current_ && p.state == TaskState::runnable && machine_.cpu().cpl() == 3) deliver_now(p);
+}
+
+// The current task was stopped in ring 3 (no system call to return through):
+// its handler starts from the registers as they are, like an interrupt's exit.
+void Kernel::deliver_now(Process& p) {
+    int sig = next_deliverable(p);
+    if (!sig) return;
+    Cpu& cpu = machine_.cpu();
+    RegisterFile r = transitions_.registers();
+    PtRegs regs{r.r15, r.r14, r.r13, r.r12, r.rbp, r.rbx, r.r11, r.r10, r.r9, r.r8, r.rax, r.rcx, r.rdx,
+                r.rsi, r.rdi, uint64_t(-1), r.rip, r.cs, r.rflags, r.rsp, r.ss};
+    if (!deliver_signal(p, regs, sig)) return kill_process(p, SIGSEGV);
+    cpu.set_regs<7>({Reg::rip, Reg::rsp, Reg::rdi, Reg::rsi, Reg::rdx, Reg::rax, Reg::rflags},
+                    {regs.ip, regs.sp, regs.di, regs.si, regs.dx, regs.ax, regs.flags});
+}
+
+// The engine's time budget: no later than the first armed timer (wall-clock
+// runs only; deterministic time moves with the guest's clock readings and waits).
+uint64_t Kernel::until_next_timer(uint64_t budget_us) const {
+    if (config_.deterministic) return budget_us;
+    int64_t first = 0;
+    for (auto& [pid, p] : processes_)
+        if (p->itimer_real_ns && (!first || p->itimer_real_ns < first)) first = p->itimer_real_ns;
+    if (!first) return budget_us;
+    uint64_t left = uint64_t(std::max<int64_t>(1, (first - monotonic_now()) / 1000 + 1));
+    return budget_us ? std::min(budget_us, left) : left;
+}
+
+// Deterministic runs never wait: with every task asleep, virtual time jumps to
+// the first deadline (a sleep, a poll timeout, an interval timer). False when
+// there is none to jump to (a wait on the host, or wall-clock time).
+bool Kernel::skip_to_next_deadline() {
+    if (!config_.deterministic) return false;
+    int64_t first = 0;
+    for (auto& [pid, p] : processes_) {
+        for (int64_t d : {p->state == TaskState::blocked ? p->sleep_deadline_ns : 0, p->itimer_real_ns})
+            if (d && (!first || d < first)) first = d;
+    }
+    if (!first) return false;
+    virtual_ns_ = std::max(virtual_ns_, first);
+    return true;
 }
 
 // ---- oops ----

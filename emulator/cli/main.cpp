@@ -18,12 +18,20 @@ int main(int argc, char** argv) {
         cli::add_run_command(app),
         cli::add_info_command(app),
         cli::add_table_command(app),
+        cli::add_abi_command(app),
+        cli::add_timeline_command(app),
+        cli::add_step_command(app),
+        cli::add_grade_command(app),
+        cli::add_lesson_command(app),
+        cli::add_gdbserver_command(app),
     };
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         int rc = app.exit(e);
+        for (const cli::Subcommand& c : commands)
+            if (rc != 0 && argc > 1 && c.app->check_name(argv[1])) return c.usage_status;
         return rc == 0 ? 0 : kExitUsageStatus;
     }
     for (const cli::Subcommand& c : commands)

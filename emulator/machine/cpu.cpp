@@ -1,6 +1,12 @@
 #include "sysentry/cpu.hpp"
 
+#include <chrono>
+#include <condition_variable>
 #include <fmt/format.h>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <thread>
 
 namespace sysentry {
 
@@ -98,12 +104,55 @@ bool Cpu::read_memory(uint64_t address, void* dst, size_t len) const {
     return uc_mem_read(uc_.get(), address, dst, len) == UC_ERR_OK;
 }
 
+// Translated blocks covering the bytes go too: they may be code (a debugger's
+// patch). Only those blocks, since a full flush costs up to seconds here.
+bool Cpu::write_memory(uint64_t address, const void* src, size_t len) {
+    if (uc_mem_write(uc_.get(), address, src, len) != UC_ERR_OK) return false;
+    uc_ctl_remove_cache(uc_.get(), address, address + len);
+    return true;
+}
+
+bool Cpu::read_register_bytes(int uc_reg, void* out) const {
+    return uc_reg_read(uc_.get(), uc_reg, out) == UC_ERR_OK;
+}
+
+bool Cpu::write_register_bytes(int uc_reg, const void* in) {
+    return uc_reg_write(uc_.get(), uc_reg, in) == UC_ERR_OK;
+}
+
 void Cpu::unmap_ram(uint64_t address, size_t size) {
     check(uc_mem_unmap(uc_.get(), address, size), "uc_mem_unmap");
 }
 
+// Unicorn's own timeout calls uc_emu_stop once. When the translation block it
+// lands in ends with a hook writing RIP (every SYSCALL, landing and SYSRET of
+// the model), the engine treats the stop as part of that redirect and clears
+// it (docs/carrier.md, item 11): a guest looping through hooks would never
+// stop. So the deadline is ours, and the stop is repeated until it takes.
+class RunWatchdog {
+public:
+    RunWatchdog(uc_engine* uc, uint64_t timeout_us)
+        : thread_([this, uc, timeout_us](std::stop_token done) {
+              std::mutex m;
+              std::unique_lock lock(m);
+              auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(timeout_us);
+              wake_.wait_until(lock, done, deadline, [] { return false; });  // wakes early when the run ends
+              while (!done.stop_requested()) {
+                  uc_emu_stop(uc);
+                  wake_.wait_for(lock, done, std::chrono::milliseconds(1), [] { return false; });
+              }
+          }) {}
+    // The jthread's destructor requests the stop (the run is over) and joins.
+
+private:
+    std::condition_variable_any wake_;
+    std::jthread thread_;
+};
+
 uc_err Cpu::run(uint64_t rip, uint64_t count, uint64_t timeout_us) {
-    return uc_emu_start(uc_.get(), rip, 0, timeout_us, count);
+    std::optional<RunWatchdog> watchdog;
+    if (timeout_us) watchdog.emplace(uc_.get(), timeout_us);
+    return uc_emu_start(uc_.get(), rip, 0, 0, count);
 }
 
 void Cpu::stop() { uc_emu_stop(uc_.get()); }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sysentry/exit_status.hpp"
+
 namespace CLI {
 class App;
 }
@@ -17,11 +19,18 @@ namespace sysentry::cli {
 struct Subcommand {
     CLI::App* app;               // the parsed subcommand, owned by the top-level App
     std::function<int()> run;    // its action, with its options bound
+    int usage_status = kExitUsageStatus;  // for a bad command line (grade and lesson: kGradeUsage)
 };
 
 Subcommand add_run_command(CLI::App& app);
 Subcommand add_info_command(CLI::App& app);
 Subcommand add_table_command(CLI::App& app);
+Subcommand add_abi_command(CLI::App& app);
+Subcommand add_timeline_command(CLI::App& app);
+Subcommand add_step_command(CLI::App& app);
+Subcommand add_grade_command(CLI::App& app);
+Subcommand add_lesson_command(CLI::App& app);
+Subcommand add_gdbserver_command(CLI::App& app);
 
 struct RunOptions {
     std::string program;
@@ -30,12 +39,20 @@ struct RunOptions {
     bool summary = false;            // strace -c: a table instead of lines
     std::optional<std::string> trace_file;
     std::optional<std::string> trace_filter;  // strace's -e: "trace=write,read"
+    std::string ftrace;  // ltrace -S: "" off, "*" the default functions, or "puts,malloc"
     std::optional<std::string> root;
+    bool writable_root = false;      // --rw: the guest's changes land in --root
     bool deterministic = false;
     double timeout_s = 0;
+    uint64_t max_insns = 0;          // 0: no instruction limit
     std::optional<std::string> kernel;  // a guest kernel ELF to boot instead of the built-in one
+    std::string kernel_profile = "seed";  // which built-in kernel: "seed" or "modern" syscall_init
     int max_procs = 256;
     uint64_t mem_limit_mib = 4096;
+    std::optional<std::string> itrace;    // every executed instruction, to this file
+    std::optional<std::string> perfetto;  // Chrome trace-event JSON of the rings over time
+    std::optional<std::string> timeline_html;  // the self-contained timeline page
+    bool timeline_strip = false;          // the ring-over-time strip on stderr after the run
 };
 
 int run_command(const RunOptions& options);

@@ -75,6 +75,10 @@ public:
     template <size_t N> void set_regs(const std::array<Reg, N>& which, const std::array<uint64_t, N>& values) {
         write_batch(reinterpret_cast<const int*>(which.data()), values.data(), N);
     }
+    // Any engine register by its UC_X86_REG_* id, as raw little-endian bytes
+    // (x87 80-bit, XMM 128-bit): what a debugger's register packets carry.
+    bool read_register_bytes(int uc_reg, void* out) const;
+    bool write_register_bytes(int uc_reg, const void* in);
     uint64_t msr(uint32_t id) const;
     void set_msr(uint32_t id, uint64_t v);
     void set_table_register(int uc_reg, uint64_t base, uint32_t limit, uint16_t selector = 0,
@@ -87,6 +91,7 @@ public:
     void unmap_ram(uint64_t address, size_t size);
     // What the engine sees at `address` right now (the current process and the kernel).
     bool read_memory(uint64_t address, void* dst, size_t len) const;
+    bool write_memory(uint64_t address, const void* src, size_t len);  // a debugger's poke
 
     // Runs from `rip` until a hook stops it, `count` instructions (0 = no limit) ran, or
     // `timeout_us` (0 = none) passed. Returns the engine's verdict.

@@ -4,8 +4,10 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -14,6 +16,7 @@
 namespace sysentry {
 
 class UserMemory;
+class Cpu;
 
 // The architectural register file at one instant (what a student compares).
 struct RegisterFile {
@@ -82,8 +85,28 @@ struct WarningEvent {
     std::string text;
 };
 
+// One instruction about to execute (the carrier's helper instructions are
+// never reported: the architectural SYSCALL and SYSRET stand for them).
+struct InstructionEvent {
+    uint64_t address;
+    uint32_t size;
+    uint64_t count;   // its number in the run, from 1
+    const Cpu* cpu;   // valid during delivery only: the registers before it runs
+};
+
+// A handler about to run: the kernel built its rt_sigframe and pointed the
+// return to ring 3 at the handler (on a system call's way out, or after a fault).
+struct SignalDeliveryEvent {
+    int pid;
+    int signal;
+    uint64_t handler;   // RIP in ring 3
+    uint64_t frame;     // RSP: the rt_sigframe, its first word the restorer
+    uint64_t interrupted_rip;  // where the program resumes after rt_sigreturn
+};
+
 using Event = std::variant<TransitionEvent, SyscallEntryEvent, SyscallExitEvent, FaultEvent,
-                           ProcessExitEvent, WarningEvent, SignalEvent>;
+                           ProcessExitEvent, WarningEvent, SignalEvent, InstructionEvent,
+                           SignalDeliveryEvent>;
 
 // What a sink wants to hear; the model builds an event only if someone does.
 enum EventInterest : unsigned {
@@ -92,7 +115,10 @@ enum EventInterest : unsigned {
     kFaults = 1u << 2,
     kExits = 1u << 3,
     kWarnings = 1u << 4,
-    kEverything = ~0u,
+    kEverything = (1u << 5) - 1,  // all of the above; not the per-instruction streams below
+    // Per instruction, so a hook runs on every instruction while anyone asks:
+    kInstructions = 1u << 5,      // an InstructionEvent for each one
+    kInstructionCount = 1u << 6,  // only EventBus::instruction_count() at each event
 };
 
 class EventSink {
@@ -113,6 +139,14 @@ public:
     }
     // The one check on the hot paths: is anyone listening for this kind?
     bool wants(unsigned interest) const { return (wanted_ & interest) != 0; }
+    // Instructions executed so far, while a sink wants kInstructionCount or kInstructions.
+    uint64_t instruction_count() const { return counter_ ? *counter_ : 0; }
+    // The instruction probe: told when interest changes, it keeps the counter.
+    void set_instruction_probe(const uint64_t* counter, std::function<void(unsigned wanted)> on_interest) {
+        counter_ = counter;
+        on_interest_ = std::move(on_interest);
+        if (on_interest_) on_interest_(wanted_);
+    }
     void publish(const Event& e) const {
         unsigned kind = interest_of(e);
         for (const Entry& s : sinks_)
@@ -125,15 +159,19 @@ private:
         unsigned interest;
     };
     static unsigned interest_of(const Event& e) {
-        constexpr unsigned kByIndex[] = {kTransitions, kSyscalls, kSyscalls, kFaults, kExits, kWarnings, kFaults};
+        constexpr unsigned kByIndex[] = {kTransitions, kSyscalls, kSyscalls, kFaults,
+                                         kExits, kWarnings, kFaults, kInstructions, kTransitions};
         return kByIndex[e.index()];
     }
     void recompute() {
-        wanted_ = 0;
+        unsigned before = std::exchange(wanted_, 0);
         for (const Entry& s : sinks_) wanted_ |= s.interest;
+        if (on_interest_ && wanted_ != before) on_interest_(wanted_);
     }
     std::vector<Entry> sinks_;
     unsigned wanted_ = 0;
+    const uint64_t* counter_ = nullptr;
+    std::function<void(unsigned)> on_interest_;
 };
 
 }  // namespace sysentry

@@ -81,7 +81,11 @@ struct Process {
     uint64_t futex_word = 0;
     bool futex_woken = false;
     int64_t futex_deadline_ns = 0;  // 0: no timeout
-    int64_t sleep_deadline_ns = 0;  // nanosleep's, on the clock it sleeps on
+    int64_t sleep_deadline_ns = 0;  // nanosleep's, on the clock it sleeps on; poll/select's on CLOCK_MONOTONIC
+    bool waits_on_host = false;     // poll/select on a host fd (a terminal): something outside may wake it
+    bool mask_set_by_wait = false;  // saved_sigmask holds the mask ppoll/pselect6 replaced
+    // ITIMER_REAL (alarm, setitimer) of the thread group leader: CLOCK_MONOTONIC ns, 0 = disarmed.
+    int64_t itimer_real_ns = 0, itimer_real_interval_ns = 0;
 };
 
 }  // namespace sysentry

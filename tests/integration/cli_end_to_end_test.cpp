@@ -38,7 +38,7 @@ TEST(examples, hello_source_path_is_assembled_and_run) {
 
 TEST(examples, seed_write_creates_tmp1_in_the_guest_root) {
     ScratchRoot root = temp_dir();
-    ProcessRun cli = run_cli({"run", "--root", root.path().string(), example("seed-write").string()});
+    ProcessRun cli = run_cli({"run", "--root", root.path().string(), "--rw", example("seed-write").string()});
     ASSERT_EQ(cli.status(), 0) << describe(cli);
     ASSERT_TRUE(fs::exists(root.path() / "tmp1")) << "no tmp1 in the guest root";
     EXPECT_EQ(read_file(root.path() / "tmp1"), std::string("hello systemcall\0", 17));

@@ -79,6 +79,8 @@ std::vector<ProgramCase> program_cases() {
         {"qsort_compute", {}, ""},
         {"pthreads", {}, ""},
         {"big_output", {}, ""},
+        {"poll_select", {}, ""},
+        {"waitid_timers", {}, ""},
     };
 }
 
@@ -221,7 +223,7 @@ Side run_under_sysentry(const Case& c) {
     // The CLI takes a host path; for busybox, the copy inside the root, which the guest sees as /bin/busybox.
     fs::path exe = c.flavour == Flavour::busybox ? root.path() / "bin/busybox" : program_path(c);
     std::vector<std::string> args = fixed_environment();
-    args.insert(args.end(), {SYSENTRY_CLI, "run", "--root", root.path().string(), "--timeout",
+    args.insert(args.end(), {SYSENTRY_CLI, "run", "--root", root.path().string(), "--rw", "--timeout",
                              std::string(kGuestTimeoutSeconds), exe.string()});
     args.insert(args.end(), c.args.begin(), c.args.end());
     Side side{run_process(args, {.stdin_text = c.stdin_text, .timeout = kHostTimeout}), ""};

@@ -69,5 +69,21 @@ TEST(limits, a_deadlock_ends_the_run_with_a_message) {
     EXPECT_NE(run.err.find("deadlock: every process waits for another"), std::string::npos) << run.err;
 }
 
+// --max-insns: an endless loop ends at the limit; a program under it is untouched.
+TEST(limits, max_insns_stops_an_endless_loop_and_spares_a_short_program) {
+    ScratchRoot dir = temp_dir("sysentry-max-insns");
+    fs::path loop = write_file(dir.path() / "loop.s", asm_program("1:\tjmp 1b"));
+    ProcessRun stopped = run_cli({"run", "--max-insns", "100000", loop.string()});
+    EXPECT_EQ(stopped.exit_code, 124) << describe(stopped);
+    EXPECT_NE(stopped.err.find("instruction limit (100000) reached"), std::string::npos) << stopped.err;
+    const std::string hello = (fs::path(SYSENTRY_SOURCE_DIR) / "guest/examples/hello.s").string();
+    ProcessRun fine = run_cli({"run", "--max-insns", "100000", hello});
+    EXPECT_EQ(fine.exit_code, 0) << describe(fine);
+    EXPECT_EQ(fine.out, "hello\n");
+    ProcessRun tight = run_cli({"run", "--max-insns", "3", hello});
+    EXPECT_EQ(tight.exit_code, 124) << "hello runs more than 3 instructions: " << describe(tight);
+    EXPECT_EQ(run_cli({"run", "--max-insns", "0", hello}).exit_code, 125);
+}
+
 }  // namespace
 }  // namespace sysentry::test

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "sysentry/exit_status.hpp"
+#include "sysentry/kernel_build.hpp"
 
 namespace fs = std::filesystem;
 
@@ -42,23 +43,14 @@ int sh(const std::string& cmd) { return std::system(cmd.c_str()); }
 
 }  // namespace
 
-// Builds the guest kernel from guest/kernel/ with one source file replaced.
-// Returns the ELF's path, or "" when a step failed.
+// The guest kernel with one source file replaced by `text`, built by the
+// grader's kernel builder. Returns the ELF's path, or "" when a step failed.
 std::string build_kernel(const fs::path& dir, const std::string& replaced, const std::string& text) {
-    const fs::path src = fs::path(SYSENTRY_SOURCE_DIR) / "guest/kernel";
     fs::create_directories(dir);
-    std::string objs;
-    for (const char* name : {"head_64", "syscall_init", "carrier", "entry_64"}) {
-        fs::path s = dir / (std::string(name) + ".S");
-        if (replaced == name) std::ofstream(s) << text;
-        else fs::copy_file(src / s.filename(), s, fs::copy_options::overwrite_existing);
-        std::string o = (dir / (std::string(name) + ".o")).string();
-        if (sh("gcc -c -I" SYSENTRY_SOURCE_DIR "/include " + s.string() + " -o " + o) != 0) return "";
-        objs += " " + o;
-    }
-    const std::string kernel = (dir / "kernel.elf").string();
-    if (sh("ld -T " + (src / "kernel.ld").string() + " -o " + kernel + objs) != 0) return "";
-    return kernel;
+    const fs::path source = dir / (replaced + ".S");
+    std::ofstream(source) << text;
+    auto kernel = sysentry::grading::build_guest_kernel(source, replaced + ".S", {}, dir);
+    return kernel ? kernel->string() : "";
 }
 
 fs::path scratch(const std::string& name) {

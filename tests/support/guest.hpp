@@ -174,6 +174,7 @@ private:
 struct RunSetup {
     std::optional<fs::path> root;             // the guest's "/" (default: a scratch root)
     bool deterministic = true;
+    KernelProfile kernel_profile = KernelProfile::seed;  // which built-in syscall_init boots
     std::string argv0 = "prog";
     std::vector<std::string> args;            // argv[1..]
     std::vector<std::string> envp = {"HOME=/", "PATH=/bin:/usr/bin"};
@@ -258,6 +259,7 @@ inline GuestRun run_program(Program program, const RunSetup& setup) {
     SessionOptions so;
     so.root = setup.root;
     so.kernel.deterministic = setup.deterministic;
+    so.kernel_profile = setup.kernel_profile;
     auto session = Session::create(so);
     if (!session) {
         run.error = session.error();
