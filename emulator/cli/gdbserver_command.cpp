@@ -79,11 +79,7 @@ Subcommand add_gdbserver_command(CLI::App& app) {
         ->check(CLI::PositiveNumber);
     cmd->add_option("--stdin", o.stdin_file, "The guest's standard input (default: /dev/null)")
         ->check(CLI::ExistingFile);
-    cmd->add_option("program", o.program, "The program: a static ELF, GNU as source (.s/.S) or NASM source (.asm)")
-        ->required();
-    cmd->add_option("args", o.args, "Arguments for the program");
-    cmd->prefix_command(false);
-    cmd->positionals_at_end(true);
+    add_program_arguments(*cmd, o.program, o.args);
     return {cmd, [options] { return gdbserver_command(*options); }};
 }
 

@@ -186,11 +186,7 @@ Subcommand add_run_command(CLI::App& app) {
     cmd->add_option("--itrace", o.itrace, "Write every executed instruction to FILE: ring, address, symbol, disassembly, changed registers");
     cmd->add_option("--perfetto", o.perfetto, "Write the rings over time as Chrome trace-event JSON to FILE (ui.perfetto.dev)");
     cmd->add_flag("--timeline", o.timeline_strip, "After the run, print a ring-over-time strip on stderr");
-    cmd->add_option("program", o.program, "The program: a static ELF, GNU as source (.s/.S) or NASM source (.asm)")
-        ->required();
-    cmd->add_option("args", o.args, "Arguments for the program");
-    cmd->prefix_command(false);
-    cmd->positionals_at_end(true);
+    add_program_arguments(*cmd, o.program, o.args);
 
     return {cmd, [options] { return run_command(*options); }};
 }

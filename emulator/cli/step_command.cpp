@@ -124,11 +124,7 @@ Subcommand add_step_command(CLI::App& app) {
         ->check(CLI::IsMember({"seed", "modern"}));
     cmd->add_option("--max-insns", o.max_instructions, "Instructions one command may run at most")
         ->check(CLI::PositiveNumber);
-    cmd->add_option("program", o.program, "The program: a static ELF, GNU as source (.s/.S) or NASM source (.asm)")
-        ->required();
-    cmd->add_option("args", o.args, "Arguments for the program");
-    cmd->prefix_command(false);
-    cmd->positionals_at_end(true);
+    add_program_arguments(*cmd, o.program, o.args);
     return {cmd, [options] { return step_command(*options); }};
 }
 

@@ -19,11 +19,7 @@ Subcommand add_timeline_command(CLI::App& app) {
         ->check(CLI::ExistingDirectory);
     cmd->add_option("--timeout", o.timeout_s, "Stop the guest after SECONDS of wall-clock time")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("program", o.program, "The program: a static ELF, GNU as source (.s/.S) or NASM source (.asm)")
-        ->required();
-    cmd->add_option("args", o.args, "Arguments for the program");
-    cmd->prefix_command(false);
-    cmd->positionals_at_end(true);
+    add_program_arguments(*cmd, o.program, o.args);
     return {cmd, [options] { return run_command(*options); }};
 }
 

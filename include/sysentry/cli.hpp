@@ -22,6 +22,9 @@ struct Subcommand {
     int usage_status = kExitUsageStatus;  // for a bad command line (grade and lesson: kGradeUsage)
 };
 
+// PROGRAM [ARGS] at the end of a subcommand's command line.
+void add_program_arguments(CLI::App& cmd, std::string& program, std::vector<std::string>& args);
+
 Subcommand add_run_command(CLI::App& app);
 Subcommand add_info_command(CLI::App& app);
 Subcommand add_table_command(CLI::App& app);
