@@ -167,6 +167,7 @@ RunResult Kernel::run(const RunLimits& limits) {
         } else if (err != UC_ERR_OK && !current_->exit) {
             return {RunResult::Kind::engine_error, 0, 0, {}, uc_strerror(err)};
         } else if (std::exchange(pause_requested_, false)) {
+            cpu.forget_exception();  // a stop leaves a stale exception too (docs/carrier.md item 13)
             return {RunResult::Kind::paused, 0, 0, {}, "paused"};
         }
         if (auto done = init_result()) return *done;
@@ -379,7 +380,9 @@ int64_t Kernel::now_ns(int clock) const {
     }
     timespec ts{};
     clock_gettime(clock, &ts);
-    return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+    const int64_t ns = int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+    const bool monotonic = clock == CLOCK_MONOTONIC || clock == CLOCK_MONOTONIC_COARSE || clock == CLOCK_BOOTTIME;
+    return monotonic ? std::max(ns, vvar_clock_.shown_ns()) : ns;  // the vDSO may run a little ahead
 }
 
 void Kernel::fill_random(void* buf, size_t len) {

@@ -30,6 +30,9 @@ class VvarClock {
 public:
     // `use_tsc` false (deterministic runs): the values alone, frozen until next time.
     void publish(AddressSpace& mm, int64_t monotonic_ns, int64_t realtime_ns, bool use_tsc);
+    // The monotonic time the vDSO would read right now (0 before calibration):
+    // a system call must never answer with less, or the clock runs backwards.
+    int64_t shown_ns() const;
 
 private:
     void calibrate(uint64_t tsc, int64_t monotonic_ns);

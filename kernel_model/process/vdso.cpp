@@ -58,6 +58,12 @@ void VvarClock::calibrate(uint64_t tsc, int64_t monotonic_ns) {
         mult_ = (static_cast<unsigned __int128>(ns) << kMultShift) / (tsc - first_tsc_);
 }
 
+int64_t VvarClock::shown_ns() const {
+    if (!mult_) return 0;
+    const uint64_t tsc = __rdtsc();
+    return last_ns_ + int64_t((static_cast<unsigned __int128>(tsc - last_tsc_) * mult_) >> kMultShift);
+}
+
 void VvarClock::publish(AddressSpace& mm, int64_t monotonic_ns, int64_t realtime_ns, bool use_tsc) {
     const Vma* area = mm.find(kVvarAddr);
     if (!area || area->name != "[vvar]") return;  // the program unmapped it
@@ -65,7 +71,7 @@ void VvarClock::publish(AddressSpace& mm, int64_t monotonic_ns, int64_t realtime
     v.clock_mode = VDSO_CLOCK_FROZEN;
     if (use_tsc) {
         const uint64_t tsc = __rdtsc();  // the engine's rdtsc reads the host's TSC
-        const int64_t predicted = last_ns_ + int64_t((static_cast<unsigned __int128>(tsc - last_tsc_) * mult_) >> kMultShift);
+        const int64_t predicted = shown_ns();
         if (mult_ && predicted > monotonic_ns) {  // never behind what the vDSO may have shown
             realtime_ns += predicted - monotonic_ns;
             monotonic_ns = predicted;

@@ -165,6 +165,20 @@ TEST_F(Gdbserver, CatchSyscallStopsAtEntryAndReturn) {
     EXPECT_NE(gdb.out.find("$1 = 6"), std::string::npos) << gdb.out;  // "hello\n"
 }
 
+// A glibc program demand-pages its data while gdb drives it (the stop-before-
+// every-instruction path that once turned that #PF into a silent retry loop).
+TEST_F(Gdbserver, ContinuesAGlibcProgramToItsExit) {
+    Server server = Server::start({example("seed-write").string()});
+    ASSERT_NE(server.port, 0) << server.err_text;
+    ProcessRun gdb = run_gdb(example("seed-write"), server.port, {"break main", "continue", "continue"});
+    auto [status, out] = server.finish();
+    ASSERT_EQ(gdb.status(), 0) << describe(gdb);
+    EXPECT_NE(gdb.out.find("Breakpoint 1, "), std::string::npos) << gdb.out;
+    EXPECT_NE(gdb.out.find("exited normally"), std::string::npos) << gdb.out;
+    EXPECT_EQ(status, 0);
+    EXPECT_EQ(out, run_cli({"run", example("seed-write").string()}).out);
+}
+
 TEST_F(Gdbserver, NoGdbMeansAClearErrorNotAHang) {
     ProcessRun r = run_cli({"gdbserver", "--accept-timeout", "1", example("hello").string()});
     EXPECT_EQ(r.status(), kExitUsageStatus) << describe(r);
