@@ -57,14 +57,8 @@ static std::expected<std::set<std::string>, std::string> trace_filter_names(cons
     return names;
 }
 
-int run_command(const RunOptions& o) {
-    std::vector<std::string> argv{o.program};
-    argv.insert(argv.end(), o.args.begin(), o.args.end());
-    auto program = prepare_program(o.program, argv, guest_environment(o.deterministic));
-    if (!program) {
-        fmt::print(stderr, "sysentry: {}\n", program.error().message);
-        return program_error_status(program.error());
-    }
+// The session a run's options ask for.
+static SessionOptions session_options(const RunOptions& o) {
     SessionOptions so;
     if (o.root) so.root = *o.root;
     so.writable_root = o.writable_root;
@@ -76,7 +70,50 @@ int run_command(const RunOptions& o) {
     so.kernel.deterministic = o.deterministic;
     so.kernel.max_processes = o.max_procs;
     so.kernel.memory_limit = o.mem_limit_mib << 20;
-    auto session = Session::create(so);
+    return so;
+}
+
+// --ftrace's list: "*" (the default set) is the empty list.
+static std::set<std::string> ftrace_names(const std::string& spec) {
+    std::set<std::string> names;
+    std::istringstream list(spec == "*" ? "" : spec);
+    for (std::string name; std::getline(list, name, ',');)
+        if (!name.empty()) names.insert(name);
+    return names;
+}
+
+// The run's end as an exit status, with the one line that explains it. A
+// trace on stderr has already said how a killed guest ended.
+static int exit_status(const RunResult& result, const RunOptions& o, bool traced_on_stderr) {
+    switch (result.kind) {
+    case RunResult::Kind::exited: return result.exit_code;
+    case RunResult::Kind::killed:
+        if (!traced_on_stderr) fmt::print(stderr, "+++ killed by {} +++\n", signal_name(result.signal));
+        return kSignalExitBase + result.signal;
+    case RunResult::Kind::oops: fmt::print(stderr, "{}", result.detail); return kExitOopsStatus;
+    case RunResult::Kind::limit:
+        if (o.timeout_s && result.detail == "time limit reached")
+            fmt::print(stderr, "sysentry: time limit reached after {} s: the guest was stopped\n", o.timeout_s);
+        else
+            fmt::print(stderr, "sysentry: {}: the guest was stopped\n", result.detail);
+        return kExitLimitStatus;
+    case RunResult::Kind::paused:  // only boot() pauses; run() goes to the end
+    case RunResult::Kind::engine_error:
+        fmt::print(stderr, "sysentry: internal error: {}\n", result.detail);
+        return kExitUsageStatus;
+    }
+    return kExitUsageStatus;
+}
+
+int run_command(const RunOptions& o) {
+    std::vector<std::string> argv{o.program};
+    argv.insert(argv.end(), o.args.begin(), o.args.end());
+    auto program = prepare_program(o.program, argv, guest_environment(o.deterministic));
+    if (!program) {
+        fmt::print(stderr, "sysentry: {}\n", program.error().message);
+        return program_error_status(program.error());
+    }
+    auto session = Session::create(session_options(o));
     if (!session) {
         fmt::print(stderr, "sysentry: {}\n", session.error());
         return kExitUsageStatus;
@@ -114,11 +151,7 @@ int run_command(const RunOptions& o) {
     }
     std::optional<FunctionTracer> ftrace;
     if (!o.ftrace.empty()) {
-        std::set<std::string> names;
-        std::istringstream list(o.ftrace == "*" ? "" : o.ftrace);
-        for (std::string name; std::getline(list, name, ',');)
-            if (!name.empty()) names.insert(name);
-        ftrace.emplace(s.kernel(), *program, names, trace_out);
+        ftrace.emplace(s.kernel(), *program, ftrace_names(o.ftrace), trace_out);
         if (ftrace->traced().empty()) {
             fmt::print(stderr, "sysentry: --ftrace: {} has none of these functions in its symbol table\n", o.program);
             return kExitUsageStatus;
@@ -137,24 +170,7 @@ int run_command(const RunOptions& o) {
     if (summary) summary->print(trace_out);
     if (auto r = (*outputs)->finish(); !r) fmt::print(stderr, "sysentry: {}\n", r.error());
     if (trace_out != stderr) std::fclose(trace_out);
-    switch (result.kind) {
-    case RunResult::Kind::exited: return result.exit_code;
-    case RunResult::Kind::killed:
-        if (!tracer || trace_out != stderr) fmt::print(stderr, "+++ killed by {} +++\n", signal_name(result.signal));
-        return kSignalExitBase + result.signal;
-    case RunResult::Kind::oops: fmt::print(stderr, "{}", result.detail); return kExitOopsStatus;
-    case RunResult::Kind::limit:
-        if (o.timeout_s && result.detail == "time limit reached")
-            fmt::print(stderr, "sysentry: time limit reached after {} s: the guest was stopped\n", o.timeout_s);
-        else
-            fmt::print(stderr, "sysentry: {}: the guest was stopped\n", result.detail);
-        return kExitLimitStatus;
-    case RunResult::Kind::paused:  // only boot() pauses; run() goes to the end
-    case RunResult::Kind::engine_error:
-        fmt::print(stderr, "sysentry: internal error: {}\n", result.detail);
-        return kExitUsageStatus;
-    }
-    return kExitUsageStatus;
+    return exit_status(result, o, tracer && trace_out == stderr);
 }
 
 Subcommand add_run_command(CLI::App& app) {
