@@ -11,7 +11,6 @@
 #include "sysentry/exit_status.hpp"
 #include "sysentry/gdb_server.hpp"
 #include "sysentry/gdb_stub.hpp"
-#include "sysentry/program_source.hpp"
 
 namespace sysentry::cli {
 
@@ -25,26 +24,9 @@ struct GdbServerOptions {
     std::optional<std::string> stdin_file;
 };
 
-// The guest's end, in `sysentry run`'s terms; 0 when gdb left before it ended.
-int status_of(const ExecutionController& c) {
-    if (!c.end()) return 0;
-    const RunResult& r = *c.end();
-    switch (r.kind) {
-    case RunResult::Kind::exited: return r.exit_code;
-    case RunResult::Kind::killed: return kSignalExitBase + r.signal;
-    case RunResult::Kind::oops: return kExitOopsStatus;
-    default: return kExitLimitStatus;
-    }
-}
-
 int gdbserver_command(const GdbServerOptions& o) {
-    std::vector<std::string> argv{o.program};
-    argv.insert(argv.end(), o.args.begin(), o.args.end());
-    auto program = prepare_program(o.program, argv, {"PATH=/bin:/usr/bin", "HOME=/", "TERM=dumb", "LANG=C"});
-    if (!program) {
-        fmt::print(stderr, "sysentry: {}\n", program.error().message);
-        return program.error().kind == ProgramError::Kind::not_found ? kExitNotFoundStatus : kExitCannotRunStatus;
-    }
+    auto program = load_named_program(o.program, o.args, true);  // replay needs a fixed environment
+    if (!program) return program.error();
     ControllerOptions co;
     co.stdin_file = o.stdin_file;
     co.max_instructions = 5'000'000;  // a continue's slice: gdb's Ctrl-C is read between slices
@@ -65,7 +47,7 @@ int gdbserver_command(const GdbServerOptions& o) {
         fmt::print(stderr, "sysentry: gdbserver: {}\n", r.error());
         return kExitUsageStatus;
     }
-    return status_of(**controller);
+    return (*controller)->end() ? exit_status_of(*(*controller)->end()) : 0;  // 0: gdb left before the end
 }
 
 }  // namespace

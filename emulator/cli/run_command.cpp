@@ -14,30 +14,14 @@
 #include "sysentry/exit_status.hpp"
 #include "sysentry/instruction_budget.hpp"
 #include "sysentry/function_tracer.hpp"
-#include "sysentry/program_source.hpp"
 #include "sysentry/run_outputs.hpp"
 #include "sysentry/session.hpp"
 #include "sysentry/strace_printer.hpp"
 #include "sysentry/trace_filter.hpp"
 #include "sysentry/strace_summary.hpp"
 
-extern char** environ;
 
 namespace sysentry::cli {
-
-static std::vector<std::string> guest_environment(bool deterministic) {
-    if (deterministic) return {"PATH=/bin:/usr/bin", "HOME=/", "TERM=dumb", "LANG=C"};
-    std::vector<std::string> env;
-    for (char** e = environ; *e; ++e) env.emplace_back(*e);
-    return env;
-}
-
-static int program_error_status(const ProgramError& e) {
-    switch (e.kind) {
-    case ProgramError::Kind::not_found: return kExitNotFoundStatus;
-    default: return kExitCannotRunStatus;
-    }
-}
 
 // Prints kernel warnings (unimplemented syscalls) as they happen.
 class WarningPrinter final : public EventSink {
@@ -86,33 +70,26 @@ static std::set<std::string> ftrace_names(const std::string& spec) {
 // trace on stderr has already said how a killed guest ended.
 static int exit_status(const RunResult& result, const RunOptions& o, bool traced_on_stderr) {
     switch (result.kind) {
-    case RunResult::Kind::exited: return result.exit_code;
+    case RunResult::Kind::exited: break;
     case RunResult::Kind::killed:
         if (!traced_on_stderr) fmt::print(stderr, "+++ killed by {} +++\n", signal_name(result.signal));
-        return kSignalExitBase + result.signal;
-    case RunResult::Kind::oops: fmt::print(stderr, "{}", result.detail); return kExitOopsStatus;
+        break;
+    case RunResult::Kind::oops: fmt::print(stderr, "{}", result.detail); break;
     case RunResult::Kind::limit:
         if (o.timeout_s && result.detail == "time limit reached")
             fmt::print(stderr, "sysentry: time limit reached after {} s: the guest was stopped\n", o.timeout_s);
         else
             fmt::print(stderr, "sysentry: {}: the guest was stopped\n", result.detail);
-        return kExitLimitStatus;
-    case RunResult::Kind::paused:  // only boot() pauses; run() goes to the end
-    case RunResult::Kind::engine_error:
-        fmt::print(stderr, "sysentry: internal error: {}\n", result.detail);
-        return kExitUsageStatus;
+        break;
+    case RunResult::Kind::paused:
+    case RunResult::Kind::engine_error: fmt::print(stderr, "sysentry: internal error: {}\n", result.detail); break;
     }
-    return kExitUsageStatus;
+    return exit_status_of(result);
 }
 
 int run_command(const RunOptions& o) {
-    std::vector<std::string> argv{o.program};
-    argv.insert(argv.end(), o.args.begin(), o.args.end());
-    auto program = prepare_program(o.program, argv, guest_environment(o.deterministic));
-    if (!program) {
-        fmt::print(stderr, "sysentry: {}\n", program.error().message);
-        return program_error_status(program.error());
-    }
+    auto program = load_named_program(o.program, o.args, o.deterministic);
+    if (!program) return program.error();
     auto session = Session::create(session_options(o));
     if (!session) {
         fmt::print(stderr, "sysentry: {}\n", session.error());

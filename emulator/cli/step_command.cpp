@@ -16,7 +16,6 @@
 #include "sysentry/cli.hpp"
 #include "sysentry/execution_controller.hpp"
 #include "sysentry/exit_status.hpp"
-#include "sysentry/program_source.hpp"
 #include "sysentry/stepper.hpp"
 
 namespace sysentry::cli {
@@ -70,13 +69,8 @@ int run_interactive(Stepper& stepper) {
 }
 
 int step_command(const StepOptions& o) {
-    std::vector<std::string> argv{o.program};
-    argv.insert(argv.end(), o.args.begin(), o.args.end());
-    auto program = prepare_program(o.program, argv, {"PATH=/bin:/usr/bin", "HOME=/", "TERM=dumb", "LANG=C"});
-    if (!program) {
-        fmt::print(stderr, "sysentry: {}\n", program.error().message);
-        return program.error().kind == ProgramError::Kind::not_found ? kExitNotFoundStatus : kExitCannotRunStatus;
-    }
+    auto program = load_named_program(o.program, o.args, true);  // replay needs a fixed environment
+    if (!program) return program.error();
     std::ifstream script;
     if (o.commands) {
         script.open(*o.commands);

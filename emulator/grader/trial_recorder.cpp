@@ -67,7 +67,7 @@ void TrialRecorder::instruction(uint64_t address, uint32_t size) {
     auto* s = const_cast<Site*>(site(address, size));
     if (!s) return;
     ++s->count;
-    if (s->facts.is_syscall || s->facts.is_int80) at_last_call_ = registers();
+    if (s->facts.is_syscall || s->facts.is_int80) at_last_call_ = session_.kernel().transitions().registers();
     ExecutedInstruction i{address, s->facts, session_.machine().cpu()};
     for (auto& [id, d] : detectors_) d->instruction(i);
 }
@@ -76,15 +76,6 @@ void TrialRecorder::stop(std::string reason) {
     stopping_ = true;
     o_.stop_reason = std::move(reason);
     session_.kernel().request_pause();
-}
-
-RegisterFile TrialRecorder::registers() const {
-    const Cpu& cpu = session_.machine().cpu();
-    auto v = cpu.regs<20>({Reg::rax, Reg::rbx, Reg::rcx, Reg::rdx, Reg::rsi, Reg::rdi, Reg::rbp, Reg::rsp, Reg::r8,
-                           Reg::r9, Reg::r10, Reg::r11, Reg::r12, Reg::r13, Reg::r14, Reg::r15, Reg::rip, Reg::rflags,
-                           Reg::cs, Reg::ss});
-    return {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15],
-            v[16], v[17], uint16_t(v[18]), uint16_t(v[19]), unsigned(v[18] & 3)};
 }
 
 void TrialRecorder::on_event(const Event& e) {

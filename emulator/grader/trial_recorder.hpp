@@ -46,7 +46,6 @@ private:
     const Site* site(uint64_t address, uint32_t size);
     void stop(std::string reason);
     void track_descriptors(const SyscallExitEvent& e);
-    RegisterFile registers() const;
 
     Session& session_;
     Limits limits_;

@@ -65,7 +65,15 @@ int demo_command();
 
 namespace sysentry {
 struct Program;
+struct RunResult;
 namespace cli {
+// The program named on the command line, assembled if it is source, with
+// PROGRAM as argv[0]. On failure the error is printed and the exit status
+// (127 not found, 126 cannot run) returned.
+std::expected<Program, int> load_named_program(const std::string& path, const std::vector<std::string>& args,
+                                               bool fixed_environment);
+// A finished run as sysentry's exit status (the guest's own, 128+signo, 123, 124, 125).
+int exit_status_of(const RunResult& result);
 // The seed example embedded in the binary: the demo, and what `info` boots.
 std::expected<Program, std::string> builtin_demo_program();
 }
