@@ -1,10 +1,11 @@
 #include "sysentry/lesson.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -68,8 +69,8 @@ std::vector<std::string> string_array(const toml::table& t, std::string_view key
 
 double number(const toml::node& n, std::string_view what) {
     if (auto i = n.value<int64_t>(); i && n.is_integer()) return double(*i);
-    if (auto d = n.value<double>()) return *d;
-    fail(n, fmt::format("{} must be a number", what));
+    if (auto d = n.value<double>(); d && std::isfinite(*d)) return *d;
+    fail(n, fmt::format("{} must be a finite number", what));
 }
 
 // Any TOML value as JSON (the checks' own keys are read by their kind).
@@ -97,7 +98,8 @@ Limits parse_limits(const toml::table& t) {
     auto positive = [&](std::string_view key, auto& into) {
         if (!t.contains(key)) return;
         double v = number(*t.get(key), key);
-        if (v <= 0) fail(*t.get(key), fmt::format("limits.{} must be positive", key));
+        constexpr double kLargest = 1ull << 53;  // exact in a double, and fits every limit's type
+        if (v <= 0 || v > kLargest) fail(*t.get(key), fmt::format("limits.{} must be positive and at most 2^53", key));
         into = static_cast<std::remove_reference_t<decltype(into)>>(v);
     };
     positive("instructions", l.instructions);
@@ -109,12 +111,14 @@ Limits parse_limits(const toml::table& t) {
 
 std::vector<RandomVariable> parse_random(const toml::table& t) {
     std::vector<RandomVariable> vars;
-    static const std::regex kName("[A-Za-z_][A-Za-z0-9_]*");
+    auto name_char = [](char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); };
     for (auto&& [key, value] : t) {
         auto* spec = value.as_table();
         if (!spec) fail(value, fmt::format("random.{} must be a table {{ kind, min, max }}", key.str()));
         only_keys(*spec, "a random variable", {"kind", "min", "max"});
-        if (!std::regex_match(std::string(key.str()), kName)) fail(value, "a variable's name is letters, digits and _");
+        std::string_view name = key.str();
+        if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])) || !std::ranges::all_of(name, name_char))
+            fail(value, "a variable's name is letters, digits and _");
         std::string kind = need_string(*spec, "kind", "a random variable");
         if (kind != "word" && kind != "int") fail(value, "a random variable's kind is \"word\" or \"int\"");
         auto min = (*spec)["min"].value<int64_t>(), max = (*spec)["max"].value<int64_t>();
@@ -162,6 +166,7 @@ CheckSpec parse_check(const toml::table& t) {
     c.hint = opt_string(t, "hint").value_or("");
     if (!t.contains("points")) fail(t, fmt::format("check '{}' needs points", c.name));
     c.points = number(*t.get("points"), "points");
+    if (c.points < 0) fail(t, fmt::format("check '{}': points must not be negative", c.name));
     c.trials = string_array(t, "trials");
     c.hidden = t["hidden"].value_or(false);
     c.params = nlohmann::json::object();
@@ -205,7 +210,8 @@ Lesson parse_lesson(const toml::table& root, const fs::path& dir) {
     Lesson l;
     l.dir = dir;
     l.id = need_string(root, "id", "lesson.toml");
-    if (!std::regex_match(l.id, std::regex("[a-z0-9-]+"))) fail(root, "id is [a-z0-9-]+");
+    auto id_char = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; };
+    if (l.id.empty() || !std::ranges::all_of(l.id, id_char)) fail(root, "id is [a-z0-9-]+");
     l.title = need_string(root, "title", "lesson.toml");
     l.summary = need_string(root, "summary", "lesson.toml");
     std::string side = need_string(root, "side", "lesson.toml");
@@ -263,17 +269,23 @@ std::string Lesson::readme() const {
     return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-std::expected<Lesson, std::string> load_lesson(const fs::path& dir) {
-    fs::path file = dir / "lesson.toml";
-    if (!fs::exists(file)) return std::unexpected(fmt::format("{}: no such lesson", dir.string()));
+std::expected<Lesson, std::string> parse_lesson_text(std::string_view text, const fs::path& dir) {
+    std::string file = (dir / "lesson.toml").string();
     try {
-        toml::table root = toml::parse_file(file.string());
+        toml::table root = toml::parse(text, file);
         return parse_lesson(root, dir);
     } catch (const toml::parse_error& e) {
-        return std::unexpected(fmt::format("{}:{}: {}", file.string(), e.source().begin.line, e.description()));
+        return std::unexpected(fmt::format("{}:{}: {}", file, e.source().begin.line, e.description()));
     } catch (const LessonError& e) {
-        return std::unexpected(fmt::format("{}: {}", file.string(), e.message));
+        return std::unexpected(fmt::format("{}: {}", file, e.message));
     }
+}
+
+std::expected<Lesson, std::string> load_lesson(const fs::path& dir) {
+    std::ifstream in(dir / "lesson.toml", std::ios::binary);
+    if (!in) return std::unexpected(fmt::format("{}: no such lesson", dir.string()));
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    return parse_lesson_text(text, dir);
 }
 
 fs::path default_lessons_root() {

@@ -9,10 +9,10 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "sysentry/elf_image.hpp"
 #include "sysentry/kernel_build.hpp"
@@ -63,14 +63,16 @@ std::string source_line(const fs::path& file, size_t number) {
 // else the tool's first line of output. Errors in `source` are shown as `shown`.
 std::string explain_failure(const std::string& tool, const std::string& output, const fs::path& shown,
                             const fs::path& source) {
-    static const std::regex kLocated(R"(^([^:]*):(\d+):(?:\d+:)?\s*(?:Error|error|fatal error):\s*(.*)$)");
+    // RE2: a student's 300 KB token comes back in the assembler's message,
+    // and std::regex would recurse once per character of it.
+    static const RE2 kLocated(R"(([^:]*):(\d{1,9}):(?:\d+:)?\s*(?:Error|error|fatal error):\s*(.*))");
     std::istringstream lines(output);
     for (std::string line; std::getline(lines, line);) {
-        std::smatch m;
-        if (!std::regex_match(line, m, kLocated)) continue;
-        fs::path file = m[1].str() == source.string() ? source : fs::path(m[1].str());
-        size_t number = std::stoul(m[2]);
-        std::string out = fmt::format("{}:{}: {}", (file == source ? shown : file).string(), number, m[3].str());
+        std::string name, message;
+        size_t number = 0;
+        if (!RE2::FullMatch(line, kLocated, &name, &number, &message)) continue;
+        fs::path file = name == source.string() ? source : fs::path(name);
+        std::string out = fmt::format("{}:{}: {}", (file == source ? shown : file).string(), number, message);
         if (std::string text = source_line(file, number); !text.empty()) out += fmt::format("\n  {:>4} | {}", number, text);
         return out;
     }
@@ -106,19 +108,19 @@ std::vector<std::string> including_harness(const Lesson& lesson, const fs::path&
 
 // The .text sections the linker took from `object`, read from its map file.
 std::vector<std::pair<uint64_t, uint64_t>> text_of(const fs::path& map, const fs::path& object) {
-    static const std::regex kPlaced(R"(^\s*(\.\S+)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)\s*$)");
+    static const RE2 kPlaced(R"(\s*(\.\S+)?\s+0x([0-9a-f]{1,16})\s+0x([0-9a-f]{1,16})\s+(\S+)\s*)");
     std::vector<std::pair<uint64_t, uint64_t>> ranges;
     std::ifstream in(map);
     std::string section;
     for (std::string line; std::getline(in, line);) {
-        std::smatch m;
-        if (!std::regex_match(line, m, kPlaced)) {
+        std::string name, object_file;
+        uint64_t at = 0, size = 0;
+        if (!RE2::FullMatch(line, kPlaced, &name, RE2::Hex(&at), RE2::Hex(&size), &object_file)) {
             if (line.starts_with(" .") && line.find(' ', 2) == std::string::npos) section = line.substr(1);  // wrapped
             continue;
         }
-        if (m[1].matched) section = m[1];
-        uint64_t at = std::stoull(m[2], nullptr, 16), size = std::stoull(m[3], nullptr, 16);
-        if (section.starts_with(".text") && m[4].str() == object.string() && size) ranges.emplace_back(at, at + size);
+        if (!name.empty()) section = name;
+        if (section.starts_with(".text") && object_file == object.string() && size) ranges.emplace_back(at, at + size);
         section.clear();
     }
     return ranges;

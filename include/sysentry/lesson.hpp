@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -76,6 +77,8 @@ struct Lesson {
 
 // Loads and validates lessons/<id>/lesson.toml; the message names the file and line.
 std::expected<Lesson, std::string> load_lesson(const std::filesystem::path& dir);
+// The same from the text of a lesson.toml; files it names are looked up in `dir`.
+std::expected<Lesson, std::string> parse_lesson_text(std::string_view text, const std::filesystem::path& dir);
 
 // Where lessons live: $SYSENTRY_LESSONS, else the source tree's lessons/.
 std::filesystem::path default_lessons_root();

@@ -1,6 +1,6 @@
 // Every input under tests/fuzz/regressions/NAME/ (crashes the fuzzers once
 // found) and tests/fuzz/seeds/NAME/ runs again through harness NAME, here in
-// the ordinary suite (and under ASan/UBSan in the "asan" preset). A harness
+// the ordinary suite (and under ASan/UBSan in the "sanitize" preset). A harness
 // whose invariant breaks throws; a memory error crashes the test binary.
 #include <gtest/gtest.h>
 
@@ -41,7 +41,7 @@ TEST_P(fuzz_regression, every_saved_input_runs_clean) {
 }
 
 TEST(fuzz_regression, every_harness_is_registered) {
-    for (const char* name : {"elf_loader", "ring3_code", "ring0_code", "syscall"})
+    for (const char* name : {"elf_loader", "ring3_code", "ring0_code", "syscall", "gdb_packet", "lesson_spec"})
         EXPECT_TRUE(fuzz::targets().contains(name)) << name;
 }
 

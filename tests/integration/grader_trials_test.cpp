@@ -197,6 +197,40 @@ points = 1
     for (auto& c : r.checks) EXPECT_TRUE(c.passed) << c.name << ": " << c.message;
 }
 
+// A megabyte of a student's output against a pattern: std::regex recursed once
+// per character and crashed the grader at about 100 KB; RE2 gives a verdict.
+TEST(GraderTrials, a_pattern_check_on_a_megabyte_of_output_gets_a_verdict) {
+    TempLesson t(R"(
+[[checks]]
+name = "greets"
+kind = "stdout"
+matches = 'hi\n(.|\n)*'
+points = 1
+
+[[checks]]
+name = "says bye"
+kind = "stdout"
+matches = '(.|\n)*bye\n'
+points = 1
+)");
+    SubmissionReport r = grade(t, kSubmissions / "floods-output.s");
+    ASSERT_EQ(r.status, SubmissionStatus::graded) << r.error;
+    EXPECT_EQ(r.trials.at(0).ending, "output limit (1048576 bytes) reached");
+    EXPECT_TRUE(check(r, "greets").passed) << check(r, "greets").message.substr(0, 200);
+    EXPECT_FALSE(check(r, "says bye").passed);
+    EXPECT_NE(check(r, "says bye").message.find("does not match"), std::string::npos) << check(r, "says bye").message;
+}
+
+// The assembler repeats a 300 KB token in its message; the grader locates it.
+TEST(GraderTrials, an_assembler_error_on_a_huge_token_names_its_line) {
+    TempLesson t(kExitCheck);
+    auto dir = test::temp_dir();
+    fs::path huge = test::write_file(dir.path() / "huge.s", ".text\n\n" + std::string(300'000, 'x') + "\n");
+    SubmissionReport r = grade(t, huge);
+    ASSERT_EQ(r.status, SubmissionStatus::build_error) << r.error;
+    EXPECT_TRUE(r.error.starts_with(huge.string() + ":3: ")) << r.error.substr(0, 200);
+}
+
 TEST(GraderLessons, a_lesson_with_a_mistake_is_refused_with_its_line) {
     struct Bad {
         std::string toml, expect;
@@ -208,6 +242,10 @@ TEST(GraderLessons, a_lesson_with_a_mistake_is_refused_with_its_line) {
              {"[[checks]]\nname = \"x\"\nkind = \"diagnostic\"\nabsent = \"r11-not-rcx\"\npoints = 1\n", "no diagnostic"},
              {"colour = \"red\"\n", "unknown key 'colour'"},
              {"[limits]\ninstructions = -1\n", "must be positive"},
+             {"[limits]\nwall_seconds = inf\n", "finite"},
+             {"[limits]\ninstructions = 1e30\n", "at most 2^53"},
+             {"[[checks]]\nname = \"x\"\nkind = \"exit\"\nstatus = 0\npoints = nan\n", "finite"},
+             {"[[checks]]\nname = \"x\"\nkind = \"exit\"\nstatus = 0\npoints = -2\n", "must not be negative"},
              {"[[checks]]\nname = \"x\"\nkind = \"exit\"\nstatus = 0\npoints = 1\ntrials = [\"nope\"]\n", "no trial 'nope'"},
          }) {
         TempLesson t(b.toml);
