@@ -157,8 +157,9 @@ RunResult Kernel::run(const RunLimits& limits) {
         publish_vvar(*current_);
         uc_err err = cpu.run(rip, 0, budget);
         fire_timers();
-        if (switch_requested_) cpu.forget_exception();  // the scheduler's hlt leaves a stale #GP
-        if (std::exchange(flush_requested_, false)) cpu.flush_translations();
+        // Every stop leaves a stale exception record (the scheduler's hlt a #GP; a
+        // hook's or a timer's stop another): forgotten, or the next fault is a #DF.
+        cpu.forget_exception();  // docs/carrier.md items 3 and 13
         if (auto f = transitions_.take_fault()) {
             if (auto r = handle_fault(*f)) return *r;
         } else if (auto r = transitions_.take_resume()) {
@@ -167,7 +168,6 @@ RunResult Kernel::run(const RunLimits& limits) {
         } else if (err != UC_ERR_OK && !current_->exit) {
             return {RunResult::Kind::engine_error, 0, 0, {}, uc_strerror(err)};
         } else if (std::exchange(pause_requested_, false)) {
-            cpu.forget_exception();  // a stop leaves a stale exception too (docs/carrier.md item 13)
             return {RunResult::Kind::paused, 0, 0, {}, "paused"};
         }
         if (auto done = init_result()) return *done;
@@ -199,11 +199,6 @@ void Kernel::request_switch() {
     *need_resched() = 1;
 }
 
-void Kernel::flush_translations_later() {
-    flush_requested_ = true;
-    request_switch();
-}
-
 uint8_t* Kernel::need_resched() {
     return machine_.kernel_ranges().host(machine_.percpu() + PCPU_NEED_RESCHED);
 }
@@ -223,11 +218,9 @@ Kernel::Scheduled Kernel::schedule(std::chrono::steady_clock::time_point deadlin
         std::vector<Process*> order;
         for (auto it = after; it != processes_.end(); ++it) order.push_back(it->second.get());
         for (auto it = processes_.begin(); it != after; ++it) order.push_back(it->second.get());
-        bool timer_pending = false;
+        bool timer_pending = false, progress = false;
         for (Process* p : order) {
-            if (p->state == TaskState::blocked && p->retry) {
-                if (p->retry()) p->state = TaskState::runnable, p->retry = nullptr;
-            }
+            if (p->state == TaskState::blocked && p->retry) progress |= retry_blocked(*p);
             if (p->state == TaskState::runnable) {
                 switch_to(*p);
                 std::erase_if(processes_, [this](const auto& e) { return e.second->reaped && e.second.get() != current_; });
@@ -236,12 +229,26 @@ Kernel::Scheduled Kernel::schedule(std::chrono::steady_clock::time_point deadlin
             timer_pending |= p->state == TaskState::blocked &&
                              (p->sleep_deadline_ns || p->futex_deadline_ns || p->waits_on_host || p->itimer_real_ns);
         }
+        if (progress) continue;  // a signal ended a task: its parent's wait may be over now
         if (!timer_pending) return Scheduled::deadlock;
         if (has_deadline && std::chrono::steady_clock::now() >= deadline) return Scheduled::timed_out;
         if (!skip_to_next_deadline()) usleep(100);  // every task sleeps: wait for the first timer
         fire_timers();
         if (init_result()) return Scheduled::deadlock;  // the run is over; run() reports how
     }
+}
+
+// A blocked task's call runs again. A signal may end the task meanwhile
+// (exit_process drops its retry), so the retry runs from a local copy.
+// True when the task is no longer blocked.
+bool Kernel::retry_blocked(Process& p) {
+    auto retry = std::exchange(p.retry, nullptr);
+    if (!retry()) {
+        if (p.state == TaskState::blocked) p.retry = std::move(retry);
+    } else if (p.state == TaskState::blocked) {
+        p.state = TaskState::runnable;
+    }
+    return p.state != TaskState::blocked;
 }
 
 // A fault in ring 3 becomes its signal's default action; in ring 0 it is an oops.
@@ -269,9 +276,11 @@ std::optional<RunResult> Kernel::handle_fault(const Fault& f) {
 // gives it no exception entry to go through).
 bool Kernel::deliver_fault_to_handler(Process& p, const Fault& f, int sig) {
     if (p.blocked & signal_bit(sig)) return false;  // a blocked synchronous fault kills (force_sig)
+    if (signal_action(p, sig) != SignalAction::handler) return false;
     bool present = f.vector == kPageFault && p.mm.find(f.cr2) && p.mm.present(f.cr2);
     FaultSiginfo si = fault_siginfo(f.vector, f.rip, f.cr2, present);
-    if (!post_signal(p, sig, {si.code, 0, si.addr})) return false;
+    p.pending &= ~signal_bit(sig);  // the fault's siginfo, not an earlier kill's
+    post_signal(p, sig, {si.code, 0, si.addr});
     Cpu& cpu = machine_.cpu();
     RegisterFile r = transitions_.registers();
     PtRegs regs{r.r15, r.r14, r.r13, r.r12, r.rbp, r.rbx, r.r11, r.r10, r.r9, r.r8, r.rax, r.rcx, r.rdx,
@@ -294,6 +303,7 @@ void Kernel::exit_process(Process& p, ProcessExit how) {
     p.exit = how;
     p.state = TaskState::zombie;
     p.retry = nullptr;
+    if (p.blocked_call) end_blocked_call(p);
     if (p.clear_child_tid) {  // CLONE_CHILD_CLEARTID: pthread_join waits on this word
         p.mm.write_value<uint32_t>(p.clear_child_tid, 0);
         wake_futex(p.mm, p.clear_child_tid, 1);
@@ -306,16 +316,24 @@ void Kernel::exit_process(Process& p, ProcessExit how) {
     if (&p == current_) request_switch();
 }
 
+// A task that dies inside a blocked call (SIGKILL, or another thread's
+// exit_group): the call never returns, and traces say so ("= ?").
+void Kernel::end_blocked_call(Process& p) {
+    Process::BlockedCall call = *std::exchange(p.blocked_call, std::nullopt);
+    if (!events_.wants(kSyscalls)) return;
+    const SupportStatus st = dispatcher_.lookup(call.abi, call.nr);
+    std::string_view name = st.entry ? st.entry->name : std::string_view{};
+    events_.publish(SyscallExitEvent{p.pid, call.abi, call.nr, name, call.args, 0, false, &p.mm});
+}
+
 // do_notify_parent: SIGCHLD to the parent (its handler runs if it has one; the
-// default is to ignore it), shown in traces as strace shows it.
+// default is to ignore it). Traces show it when the parent takes it.
 void Kernel::notify_parent(const Process& child, const ProcessExit& how) {
     Process* parent = find(child.ppid);
     if (!parent || parent->state == TaskState::zombie) return;
     constexpr int kCldExited = 1, kCldKilled = 2;  // CLD_EXITED, CLD_KILLED
-    if (events_.wants(kFaults))
-        events_.publish(SignalEvent{parent->pid, SIGCHLD, how.signal ? kCldKilled : kCldExited, child.pid,
-                                    how.signal ? how.signal : how.code});
-    post_signal(*parent, SIGCHLD, {how.signal ? kCldKilled : kCldExited, child.pid});
+    post_signal(*parent, SIGCHLD, {how.signal ? kCldKilled : kCldExited, child.pid, 0,
+                                   how.signal ? how.signal : how.code});
 }
 
 void Kernel::kill_process(Process& p, int signal) { exit_group(p, ProcessExit{0, signal}); }
@@ -443,7 +461,7 @@ void Kernel::dispatch(uint64_t regs_va, PtRegs& regs, SyscallAbi abi, int64_t nr
     const SupportStatus st = dispatcher_.lookup(abi, nr);
     const std::string_view name = st.entry ? st.entry->name : std::string_view{};
     if (events_.wants(kSyscalls))
-        events_.publish(SyscallEntryEvent{p.pid, abi, nr, name, args, &p.mm, regs_va});
+        events_.publish(SyscallEntryEvent{p.pid, abi, nr, name, args, &p.mm, regs_va, regs.sp});
     if (!st.service) {
         warn(fmt::format("syscall {} ({} {}) is not implemented: returning -ENOSYS",
                          name.empty() ? "?" : name, to_string(abi), nr));
@@ -454,9 +472,9 @@ void Kernel::dispatch(uint64_t regs_va, PtRegs& regs, SyscallAbi abi, int64_t nr
     if (ret != kRetryLater) return complete(p, regs, {abi, nr, name, args}, ret, ctx.exit);
     // Blocked: the scheduler runs the service again until it has an answer, or
     // until a signal interrupts the wait.
-    p.blocked_call = Process::BlockedCall{nr, args, regs.sp, regs.ip};
+    p.blocked_call = Process::BlockedCall{nr, args, regs.sp, regs.ip, abi};
     block(p, [this, &p, &regs, fn = st.service->fn, call = PendingCall{abi, nr, name, args}]() -> std::optional<int64_t> {
-        if (int sig = next_deliverable(p)) return interrupt(p, regs, call, sig);
+        if (int sig = next_interrupting(p)) return interrupt(p, regs, call, sig);
         SyscallContext again{*this, p, call.abi, call.args, regs};
         int64_t r = fn(again);
         if (r == kRetryLater) return std::nullopt;
@@ -481,13 +499,29 @@ void Kernel::complete(Process& p, PtRegs& regs, const PendingCall& call, int64_t
     deliver_pending(p, regs);
 }
 
-// exit_to_user_mode: a pending signal's handler runs before user code does.
+// exit_to_user_mode and get_signal: the pending, unblocked signals are taken in
+// order. An ignored one is dropped; a handler runs before user code does; a
+// default action of terminate ends the process.
 void Kernel::deliver_pending(Process& p, PtRegs& regs) {
-    int sig = next_deliverable(p);
-    if (!sig) return;
-    uint64_t resume_at = regs.ip;
-    if (!deliver_signal(p, regs, sig)) return kill_process(p, SIGSEGV);
-    publish_delivery(p, regs, sig, resume_at);
+    while (int sig = next_deliverable(p)) {
+        p.pending &= ~signal_bit(sig);
+        publish_signal(p, sig);
+        switch (signal_action(p, sig)) {
+        case SignalAction::ignore: continue;
+        case SignalAction::stop: warn("job-control stops are not modelled: the signal is ignored"); continue;
+        case SignalAction::terminate: return kill_process(p, sig);
+        case SignalAction::handler: break;
+        }
+        uint64_t resume_at = regs.ip;
+        if (!deliver_signal(p, regs, sig)) return kill_process(p, SIGSEGV);
+        return publish_delivery(p, regs, sig, resume_at);
+    }
+}
+
+void Kernel::publish_signal(const Process& p, int sig) {
+    if (!events_.wants(kFaults)) return;
+    const Process::Source& s = p.signal_sources[sig];
+    events_.publish(SignalEvent{p.pid, sig, s.code, s.pid, s.status, s.value});
 }
 
 void Kernel::publish_delivery(const Process& p, const PtRegs& regs, int sig, uint64_t resume_at) {
@@ -564,24 +598,23 @@ void Kernel::fire_timers() {
     }
 }
 
-// A signal the kernel itself sends: the handler runs, SIG_IGN drops it, the
-// default action (SIGALRM's: terminate) ends the process.
+// A signal the kernel itself sends (SIGALRM): pending, and taken at once when
+// its target is running in ring 3; a blocked target's wait ends if it must.
 void Kernel::raise_signal(Process& p, int sig, int code) {
-    if (p.actions[sig].handler == uint64_t(SIG_IGN)) return;
-    if (!post_signal(p, sig, {code, 0})) return kill_process(p, sig);
+    post_signal(p, sig, {code, 0});
     if (&p == current_ && p.state == TaskState::runnable && machine_.cpu().cpl() == 3) deliver_now(p);
 }
 
 // The current task was stopped in ring 3 (no system call to return through):
-// its handler starts from the registers as they are, like an interrupt's exit.
+// its signals are taken as at an interrupt's exit, from the registers as they are.
 void Kernel::deliver_now(Process& p) {
-    int sig = next_deliverable(p);
-    if (!sig) return;
+    if (!next_deliverable(p)) return;
     Cpu& cpu = machine_.cpu();
     RegisterFile r = transitions_.registers();
     PtRegs regs{r.r15, r.r14, r.r13, r.r12, r.rbp, r.rbx, r.r11, r.r10, r.r9, r.r8, r.rax, r.rcx, r.rdx,
                 r.rsi, r.rdi, uint64_t(-1), r.rip, r.cs, r.rflags, r.rsp, r.ss};
-    if (!deliver_signal(p, regs, sig)) return kill_process(p, SIGSEGV);
+    deliver_pending(p, regs);
+    if (p.exit) return;
     cpu.set_regs<7>({Reg::rip, Reg::rsp, Reg::rdi, Reg::rsi, Reg::rdx, Reg::rax, Reg::rflags},
                     {regs.ip, regs.sp, regs.di, regs.si, regs.dx, regs.ax, regs.flags});
 }

@@ -546,7 +546,7 @@ void Stepper::describe_event(const Event& e) {
         pending_ += full_cards_ ? transition_card(*t, ctx) : transition_summary(*t, ctx);
     } else if (auto* s = std::get_if<SyscallEntryEvent>(&e)) {
         formatter_ = SyscallFormatter{};
-        formatter_.on_entry(s->name, s->args, *s->memory);
+        formatter_.on_entry(s->name, s->args, *s->memory, s->user_sp);
         std::string text = formatter_.unfinished();
         if (auto cut = text.rfind(" <unfinished ...>"); cut != std::string::npos) text.resize(cut);
         call_ = CurrentCall{s->pid, s->nr, std::string(s->name), s->args, text, std::nullopt};
@@ -559,7 +559,7 @@ void Stepper::describe_event(const Event& e) {
     } else if (auto* d = std::get_if<SignalDeliveryEvent>(&e)) {
         pending_ += signal_card(*d, sym);
     } else if (auto* g = std::get_if<SignalEvent>(&e)) {
-        pending_ += fmt::format("  [{} sent to process {}]\n", signal_name(g->signal), g->pid);
+        pending_ += fmt::format("  [{} taken by process {}]\n", signal_name(g->signal), g->pid);
     } else if (auto* p = std::get_if<ProcessExitEvent>(&e)) {
         pending_ += p->signal ? fmt::format("  [process {} killed by {}]\n", p->pid, signal_name(p->signal))
                               : fmt::format("  [process {} exited with status {}]\n", p->pid, p->exit_code);

@@ -12,14 +12,7 @@ void StracePrinter::on_event(const Event& e) {
     if (auto* s = std::get_if<SyscallEntryEvent>(&e)) return entry(*s);
     if (auto* s = std::get_if<SyscallExitEvent>(&e)) return exit(*s);
     if (auto* f = std::get_if<FaultEvent>(&e)) return fault(*f);
-    if (auto* g = std::get_if<SignalEvent>(&e)) {  // strace: --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---
-        const char* code = g->code == 1 ? "CLD_EXITED" : "CLD_KILLED";
-        std::string status = g->code == 1 ? std::to_string(g->status) : strace_signal_name(g->status);
-        return line(g->pid, fmt::format("--- {} {{si_signo={}, si_code={}, si_pid={}, si_uid=0, si_status={}, "
-                                        "si_utime=0, si_stime=0}} ---",
-                                        strace_signal_name(g->signal), strace_signal_name(g->signal), code,
-                                        g->from_pid, status));
-    }
+    if (auto* g = std::get_if<SignalEvent>(&e)) return signal(*g);
     if (auto* x = std::get_if<ProcessExitEvent>(&e)) {
         line(x->pid, x->signal ? strace_killed_notice(x->signal, false) : strace_exit_notice(x->exit_code));
         live_.erase(x->pid);
@@ -38,7 +31,7 @@ void StracePrinter::entry(const SyscallEntryEvent& e) {
     Call& c = calls_[e.pid];
     std::string name = display_name(e.name, e.abi, e.nr);
     c.shown = only_.empty() || only_.contains(name);
-    c.formatter.on_entry(name, e.args, *e.memory);
+    c.formatter.on_entry(name, e.args, *e.memory, e.user_sp);
     c.in_progress = c.shown;
     c.shown_unfinished = false;
 }
@@ -57,6 +50,15 @@ void StracePrinter::exit(const SyscallExitEvent& e) {
     c.in_progress = false;
     line(e.pid, text);
     if (forks && e.ret > 0) live_.insert(int(e.ret));  // a child is traced from the moment it exists
+}
+
+// strace: --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=1000, si_uid=0} ---, printed
+// when the receiver takes the signal (its signal-delivery-stop).
+void StracePrinter::signal(const SignalEvent& e) {
+    StraceSiginfo si{e.signal, e.code, e.from_pid};
+    si.status = e.status;
+    si.value = e.value;
+    line(e.pid, fmt::format("--- {} {} ---", strace_signal_name(e.signal), strace_siginfo(si)));
 }
 
 // strace: --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} ---

@@ -129,7 +129,7 @@ void TimelineRecorder::transition(const TransitionEvent& t) {
 void TimelineRecorder::entry(const SyscallEntryEvent& e) {
     PerProcess& p = processes_[e.pid];
     std::string name = call_name(e);
-    p.formatter.on_entry(name, e.args, *e.memory);
+    p.formatter.on_entry(name, e.args, *e.memory, e.user_sp);
     p.open_call = timeline_.calls.size();
     timeline_.calls.push_back({e.pid, name, "", now(), now(), 0, false});
     if (p.entry_mark) {  // the SYSCALL (or int $0x80) that made this call

@@ -43,6 +43,7 @@ struct SyscallEntryEvent {
     std::array<uint64_t, 6> args;
     const UserMemory* memory;  // valid during delivery only
     uint64_t regs = 0;         // guest address of the caller's pt_regs (on its kernel stack)
+    uint64_t user_sp = 0;      // the caller's RSP (pt_regs->sp)
 };
 
 struct SyscallExitEvent {
@@ -66,13 +67,16 @@ struct FaultEvent {
     uint64_t signal_address = 0;  // si_addr
 };
 
-// A signal generated for a process by the kernel (today: SIGCHLD).
+// A signal taken off a process's pending set for delivery (where strace's
+// signal-delivery-stop prints it), with its siginfo; then its handler runs, it
+// is ignored, or its default action ends the process. Faults are FaultEvents.
 struct SignalEvent {
     int pid;      // who receives it
     int signal;
-    int code;     // si_code
+    int code;     // si_code: SI_USER, SI_TKILL, SI_QUEUE, SI_KERNEL, CLD_*
     int from_pid; // si_pid
-    int status;   // si_status
+    int status;   // si_status (SIGCHLD)
+    uint64_t value = 0;  // si_value (SI_QUEUE)
 };
 
 struct ProcessExitEvent {

@@ -83,9 +83,6 @@ public:
 
     // Services call these.
     void exit_process(Process& p, ProcessExit how);
-    // Drop all translated code once the engine has stopped (never from inside a
-    // hook: the engine returns into that code). The stub halts after the call.
-    void flush_translations_later();
     Process* find(int pid);
     std::vector<Process*> children_of(int pid);
     std::vector<Process*> processes();
@@ -106,7 +103,7 @@ public:
     int64_t exec(Process& p, PtRegs& regs, Program program);
     // A signal's default action, when it is to terminate.
     void kill_process(Process& p, int signal);
-    // A signal from the kernel itself (SIGALRM): handler, ignored, or default action.
+    // A signal from the kernel itself (SIGALRM, with si_code SI_KERNEL): pending, taken when it can be.
     void raise_signal(Process& p, int signal, int code);
     void warn(std::string text);
     int64_t now_ns(int clock) const;  // a clock_gettime clock, deterministic when configured
@@ -132,6 +129,9 @@ private:
                   std::optional<SyscallContext::Exit> exit);
     void deliver_pending(Process& p, PtRegs& regs);
     void publish_delivery(const Process& p, const PtRegs& regs, int sig, uint64_t resume_at);
+    void publish_signal(const Process& p, int sig);
+    bool retry_blocked(Process& p);
+    void end_blocked_call(Process& p);
     int64_t interrupt(Process& p, PtRegs& regs, const PendingCall& call, int sig);
     static int64_t restart_code(std::string_view name);
     int64_t monotonic_now() const;
@@ -177,7 +177,6 @@ private:
     uint64_t user_entry_ = 0;
     bool pause_requested_ = false;
     bool switch_requested_ = false;
-    bool flush_requested_ = false;
     int init_pid_ = 0, next_pid_ = 0;
 };
 

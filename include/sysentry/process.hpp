@@ -13,6 +13,7 @@
 #include "sysentry/address_space.hpp"
 #include "sysentry/cpu.hpp"
 #include "sysentry/fd_table.hpp"
+#include "sysentry/syscall_catalogue.hpp"
 
 namespace sysentry {
 
@@ -59,8 +60,8 @@ struct Process {
     uint64_t kernel_stack_top = 0;
     std::array<SigAction, 65> actions{};  // indexed by signal number 1..64
     uint64_t blocked = 0;                 // the signal mask
-    uint64_t pending = 0;                 // signals with handlers, waiting to be delivered
-    struct Source { int code = 0, pid = 0; uint64_t address = 0; };
+    uint64_t pending = 0;                 // signals generated, not yet taken for delivery
+    struct Source { int code = 0, pid = 0; uint64_t address = 0; int status = 0; uint64_t value = 0; };
     std::optional<uint64_t> saved_sigmask;  // rt_sigsuspend's, put back by the handler's frame
     std::array<Source, 65> signal_sources{};  // for each pending signal's siginfo
     AltStack altstack;
@@ -74,7 +75,7 @@ struct Process {
     bool reaped = false;  // its parent has waited for it; gone once off the CPU
     std::optional<CpuContext> context;
     std::function<std::optional<int64_t>()> retry;  // nullopt: still blocked
-    struct BlockedCall { int64_t nr; std::array<uint64_t, 6> args; uint64_t sp, ip; };
+    struct BlockedCall { int64_t nr; std::array<uint64_t, 6> args; uint64_t sp, ip; SyscallAbi abi = SyscallAbi::x86_64; };
     std::optional<BlockedCall> blocked_call;  // what /proc/<pid>/syscall shows
     std::shared_ptr<const std::vector<uint8_t>> image;  // the ELF it runs: /proc/self/exe
     // futex: the word this task waits on, and whether a FUTEX_WAKE chose it.

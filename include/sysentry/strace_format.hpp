@@ -30,8 +30,9 @@ public:
     // Formats the arguments that are inputs (memory as the kernel sees it
     // before the call). `name` is the syscall name; names the decoder table
     // does not know get six raw hex arguments (strace's syscall_0x.. style).
+    // `user_sp` is the caller's RSP (rt_sigreturn's frame is there).
     void on_entry(std::string_view name, const std::array<uint64_t, 6>& args,
-                  const UserMemory& mem);
+                  const UserMemory& mem, uint64_t user_sp = 0);
 
     // Completes the output arguments and returns the whole line without a
     // trailing newline: `write(1, "hi\n", 3)                  = 3`.
@@ -68,6 +69,19 @@ std::string strace_pid_prefix(int pid);
 
 // "SIGINT", "SIGRTMIN", "SIGRT_3"; other numbers in decimal.
 std::string strace_signal_name(int sig);
+
+// The siginfo_t fields strace shows (printsiginfo.c); which appear depends on si_code and the signal.
+struct StraceSiginfo {
+    int signo = 0, code = 0;
+    int pid = 0;
+    uint32_t uid = 0;
+    int status = 0;         // SIGCHLD
+    uint64_t value = 0;     // si_value: sigqueue, timers
+    uint64_t address = 0;   // si_addr: faults
+    int64_t utime = 0, stime = 0;  // SIGCHLD, clock ticks
+};
+// "{si_signo=SIGUSR1, si_code=SI_USER, si_pid=1234, si_uid=0}", "{si_signo=SIGALRM, si_code=SI_KERNEL}"
+std::string strace_siginfo(const StraceSiginfo& si);
 
 // "+++ exited with 3 +++"
 std::string strace_exit_notice(int exit_code);

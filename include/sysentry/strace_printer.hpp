@@ -26,6 +26,7 @@ private:
     void entry(const SyscallEntryEvent& e);
     void exit(const SyscallExitEvent& e);
     void fault(const FaultEvent& e);
+    void signal(const SignalEvent& e);
     void line(int pid, const std::string& text);
     void emit(const std::string& text);
     std::string prefix(int pid) const;

@@ -21,6 +21,7 @@ struct CallView {
     const UserMemory& mem;
     int64_t ret = 0;  // meaningful only when exiting
     bool exiting = false;
+    uint64_t sp = 0;  // the caller's RSP, at entry
 
     bool failed() const { return exiting && ret < 0 && ret >= -int64_t(kMaxErrno); }
     uint64_t arg(size_t i) const { return args[i]; }

@@ -20,7 +20,7 @@ std::string pad_to_result(std::string line) {
 }  // namespace
 
 void SyscallFormatter::on_entry(std::string_view name, const std::array<uint64_t, 6>& args,
-                                const UserMemory& mem) {
+                                const UserMemory& mem, uint64_t user_sp) {
     name_ = std::string(name);
     args_ = args;
     row_ = decode::find_row(name);
@@ -28,7 +28,7 @@ void SyscallFormatter::on_entry(std::string_view name, const std::array<uint64_t
     next_arg_ = 0;
     need_separator_ = false;
 
-    const decode::CallView call{args_, mem};
+    const decode::CallView call{args_, mem, 0, false, user_sp};
     if (row_ == nullptr) {
         for (size_t i = 0; i < kRawArgCount; ++i)
             entry_text_ += (i ? ", " : "") + decode::hex(args_[i]);
@@ -96,8 +96,10 @@ std::string SyscallFormatter::unfinished_no_return() const {
     return pad_to_result(prefix_ + entry_text_ + (complete ? ")" : " <unfinished ...>)")) + "= ?";
 }
 
+// strace's print_event_exit: " <unfinished ...>" only when outputs were still to be printed.
 std::string SyscallFormatter::resumed_no_return() const {
-    return pad_to_result(prefix_ + "<... " + name_ + " resumed> <unfinished ...>)") + "= ?";
+    const bool complete = row_ == nullptr || next_arg_ >= row_->nargs();
+    return pad_to_result(prefix_ + "<... " + name_ + " resumed>" + (complete ? ")" : " <unfinished ...>)")) + "= ?";
 }
 
 }  // namespace sysentry

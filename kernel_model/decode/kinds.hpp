@@ -103,6 +103,8 @@ extern const ArgKind kItimerWhichArg; // ITIMER_REAL
 extern const ArgKind kItimervalIn;    // {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=5, tv_usec=0}}
 extern const ArgKind kItimervalOut;
 extern const ArgKind kIdtype;         // P_PID
+extern const ArgKind kSigreturnMask;  // rt_sigreturn: {mask=[]} from the frame at RSP (signals.cpp)
+extern const ArgKind kSiginfoIn;      // rt_sigqueueinfo: {si_signo=SIGUSR1, si_code=SI_QUEUE, ...} (siginfo.cpp)
 extern const ArgKind kSiginfoOut;     // waitid: {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} or {}
 extern const ArgKind kLoffIn;         // copy_file_range: [10] or NULL
 

@@ -119,7 +119,17 @@ std::string format_sigset(uint64_t mask, size_t bytes) {
     return out + "]";
 }
 
+// rt_sigreturn({mask=[]}): the mask its frame restores, uc_sigmask of the
+// ucontext the caller's RSP points at (the handler's ret popped pretcode).
+std::optional<std::string> print_sigreturn_mask(const CallView& c, size_t) {
+    constexpr uint64_t kUcSigmask = 8 + 8 + 24 + 256;  // uc_flags, uc_link, uc_stack, uc_mcontext
+    auto mask = c.mem.read_value<uint64_t>(c.sp + kUcSigmask);
+    if (!mask) return std::nullopt;
+    return "{mask=" + format_sigset(*mask) + "}";
+}
+
 const ArgKind kSignal{When::Entry, print_signal};
+const ArgKind kSigreturnMask{When::Entry, print_sigreturn_mask};
 const ArgKind kSigsetIn{When::Entry, print_sigset};
 const ArgKind kSigsetOut{When::ExitOnSuccess, print_sigset};
 const ArgKind kSigprocmaskHow{When::Entry, print_sigprocmask_how};

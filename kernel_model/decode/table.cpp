@@ -129,7 +129,10 @@ const SyscallRow kRows[] = {
     // signals
     {"rt_sigaction", {&kSignal, &kSigactionIn, &kSigactionOut, &kUlong}},
     {"rt_sigprocmask", {&kSigprocmaskHow, &kSigsetIn, &kSigsetOut, &kUlong}},
-    {"rt_sigreturn", {}},
+    {"rt_sigreturn", {&kSigreturnMask}},
+    {"rt_sigpending", {&kSigsetOut, &kUlong}},
+    {"rt_sigqueueinfo", {&kInt, &kSignal, &kSiginfoIn}},
+    {"rt_tgsigqueueinfo", {&kInt, &kInt, &kSignal, &kSiginfoIn}},
     // time and system information
     {"time", {&kTimeOut}, Ret::Time},
     {"gettimeofday", {&kTimevalOut, &kTimezoneOut}},

@@ -16,6 +16,7 @@ namespace {
 constexpr uint64_t kSaRestorer = 0x04000000;
 constexpr uint64_t kRedZone = 128;  // the System V ABI's red zone below a user RSP
 constexpr uint64_t kUnblockable = signal_bit(SIGKILL) | signal_bit(SIGSTOP);
+constexpr int kSigRtMin = 32;  // the kernel's SIGRTMIN: signals below it coalesce
 // The RFLAGS a signal return may restore (FIX_EFLAGS).
 constexpr uint64_t kFixEflags = kFlagCf | kFlagPf | kFlagAf | kFlagZf | kFlagSf | kFlagTf | kFlagDf | kFlagOf |
                                 kFlagRf | kFlagAc | kFlagNt;
@@ -46,6 +47,23 @@ struct SigInfo {  // the fields of siginfo_t a kill() fills; 128 bytes in all
 };
 static_assert(sizeof(SigInfo) == 128);
 
+// The union after si_code: a fault's si_addr; a sender's si_pid and si_uid,
+// then sigqueue's si_value or SIGCHLD's si_status.
+void fill_siginfo(SigInfo& info, int sig, const Process::Source& from) {
+    constexpr int kCldFirst = 1, kCldLast = 6;  // CLD_EXITED .. CLD_CONTINUED
+    info.signo = sig;
+    info.code = from.code;
+    bool child = sig == SIGCHLD && from.code >= kCldFirst && from.code <= kCldLast;
+    if (from.code > 0 && from.code != SI_KERNEL && !child) {  // a fault
+        std::memcpy(&info.pid, &from.address, sizeof(uint64_t));
+        return;
+    }
+    if (from.code == SI_KERNEL) return;
+    info.pid = from.pid;
+    if (child) std::memcpy(info.rest, &from.status, sizeof(int32_t));
+    if (from.code == SI_QUEUE) std::memcpy(info.rest, &from.value, sizeof(uint64_t));
+}
+
 struct RtSigFrame {
     uint64_t pretcode;  // the handler returns here: sa_restorer, which calls rt_sigreturn
     UContext uc;
@@ -65,17 +83,41 @@ SigContext save_context(const PtRegs& r, uint64_t mask) {
 
 }  // namespace
 
-bool post_signal(Process& p, int sig, SignalSource from) {
+SignalAction signal_action(const Process& p, int sig) {
     uint64_t handler = p.actions[sig].handler;
-    if (sig == SIGKILL || handler == uint64_t(SIG_DFL) || handler == uint64_t(SIG_IGN)) return false;
+    if (sig != SIGKILL && sig != SIGSTOP) {
+        if (handler == uint64_t(SIG_IGN)) return SignalAction::ignore;
+        if (handler != uint64_t(SIG_DFL)) return SignalAction::handler;
+    }
+    switch (sig) {
+    case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT: return SignalAction::ignore;
+    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU: return SignalAction::stop;
+    default: return SignalAction::terminate;
+    }
+}
+
+void post_signal(Process& p, int sig, SignalSource from) {
+    if (sig == SIGKILL || (sig < kSigRtMin && (p.pending & signal_bit(sig)))) return;
     p.pending |= signal_bit(sig);
-    p.signal_sources[sig] = {from.code, from.pid, from.address};
-    return true;
+    p.signal_sources[sig] = {from.code, from.pid, from.address, from.status, from.value};
 }
 
 int next_deliverable(const Process& p) {
     uint64_t ready = p.pending & ~(p.blocked & ~kUnblockable);
     return ready ? __builtin_ctzll(ready) + 1 : 0;
+}
+
+int next_interrupting(const Process& p) {
+    for (uint64_t ready = p.pending & ~(p.blocked & ~kUnblockable); ready; ready &= ready - 1) {
+        int sig = __builtin_ctzll(ready) + 1;
+        SignalAction a = signal_action(p, sig);
+        if (a == SignalAction::handler || a == SignalAction::terminate) return sig;
+    }
+    return 0;
+}
+
+void discard_if_ignored(Process& p, int sig) {
+    if (signal_action(p, sig) == SignalAction::ignore) p.pending &= ~signal_bit(sig);
 }
 
 bool deliver_signal(Process& p, PtRegs& regs, int sig) {
@@ -96,13 +138,7 @@ bool deliver_signal(Process& p, PtRegs& regs, int sig) {
     p.saved_sigmask.reset();
     frame.uc.mcontext = save_context(regs, mask);
     frame.uc.sigmask = mask;
-    frame.info.signo = sig;
-    frame.info.code = p.signal_sources[sig].code;
-    if (frame.info.code > 0) {  // a fault: si_addr where a kill has si_pid and si_uid
-        std::memcpy(&frame.info.pid, &p.signal_sources[sig].address, sizeof(uint64_t));
-    } else {
-        frame.info.pid = p.signal_sources[sig].pid;
-    }
+    fill_siginfo(frame.info, sig, p.signal_sources[sig]);
     if (!p.mm.write(sp, &frame, sizeof frame)) return false;
 
     regs.ip = act.handler;

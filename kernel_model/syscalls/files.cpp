@@ -28,6 +28,7 @@
 #include "sysentry/procfs.hpp"
 #include "sysentry/kernel.hpp"
 #include "sysentry/process.hpp"
+#include "sysentry/signal_delivery.hpp"
 #include "sysentry/services.hpp"
 
 namespace sysentry {
@@ -56,7 +57,6 @@ constexpr mode_t kMkdirModeBits = 01777;   // S_IRWXUGO | S_ISVTX: mkdir drops s
 constexpr uint64_t kUioMaxIov = 1024;      // UIO_MAXIOV
 constexpr size_t kChunk = 64 * 1024;       // host bounce buffer per transfer step
 constexpr int64_t kMaxNonLfs = 0x7fffffff; // MAX_NON_LFS: 32-bit callers without O_LARGEFILE
-constexpr uint64_t kSigDfl = 0, kSigIgn = 1;  // SIG_DFL, SIG_IGN as sa_handler values
 constexpr int kStatFlags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE;
 constexpr unsigned kStatxReserved = 0x80000000u;  // STATX__RESERVED
 
@@ -251,18 +251,10 @@ int64_t write_from_user(const UserMemory& mm, int host_fd, std::span<const UserS
     return total;
 }
 
-// A write to a pipe with no reader: Linux raises SIGPIPE, whose default action
-// kills the writer. Signal delivery to handlers is not modelled; the default
-// and ignored cases are.
+// A write to a pipe with no reader: the writer gets SIGPIPE (pipe_write's
+// send_sig: SI_USER from itself) as well as EPIPE; its default action kills.
 int64_t finish_write(SyscallContext& ctx, int64_t ret) {
-    if (ret != -EPIPE) return ret;
-    uint64_t handler = ctx.process.actions[SIGPIPE].handler;
-    bool blocked = ctx.process.blocked & (uint64_t{1} << (SIGPIPE - 1));
-    if (handler == kSigDfl && !blocked) {
-        ctx.exit = SyscallContext::Exit{0, SIGPIPE};
-    } else if (handler != kSigIgn && !blocked) {
-        ctx.kernel.warn("SIGPIPE has a handler but signal delivery is not modelled: returning -EPIPE");
-    }
+    if (ret == -EPIPE) post_signal(ctx.process, SIGPIPE, {SI_USER, ctx.process.tgid});
     return ret;
 }
 
@@ -1047,9 +1039,9 @@ constexpr std::string_view kIoctlNote =
 
 const ServiceRow kFileServices[] = {
     {"read", sys_read, Support::full, "", true},
-    {"write", sys_write, Support::partial, "SIGPIPE to a handler is not delivered (default action is)", true},
+    {"write", sys_write, Support::full, "", true},
     {"readv", sys_readv},
-    {"writev", sys_writev, Support::partial, "SIGPIPE to a handler is not delivered (default action is)"},
+    {"writev", sys_writev, Support::full},
     {"pread64", sys_pread64},
     {"pwrite64", sys_pwrite64},
     {"preadv", sys_preadv},

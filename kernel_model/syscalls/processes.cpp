@@ -262,21 +262,17 @@ int64_t sys_execve(SyscallContext& c) {
     return c.kernel.exec(c.process, c.regs, std::move(program));
 }
 
-// A handler: the signal is pending. Otherwise the default action: terminate, or ignore.
-bool ignored_by_default(int sig) { return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT; }
-
+// The signal is pending for the target, taken on its way back to ring 3 (its
+// handler runs, it is ignored, or it ends the process). SIGKILL ends it now.
 int64_t send_signal(SyscallContext& c, Process& target, int sig, int code = SI_USER) {
     if (sig == 0 || target.state == TaskState::zombie) return 0;
-    uint64_t handler = target.actions[sig].handler;
-    if (sig != SIGKILL && handler == uint64_t(SIG_IGN)) return 0;
-    if (post_signal(target, sig, {code, c.process.pid})) return 0;  // its handler runs on the way to ring 3
-    if (ignored_by_default(sig)) return 0;
-    if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-        c.kernel.warn("job-control stops are not modelled: the signal is ignored");
-        return 0;
+    if (sig != SIGKILL) {
+        post_signal(target, sig, {code, c.process.tgid});
+    } else if (&target == &c.process) {
+        c.exit = SyscallContext::Exit{0, sig};
+    } else {
+        c.kernel.kill_process(target, sig);
     }
-    if (&target == &c.process) c.exit = SyscallContext::Exit{0, sig};
-    else c.kernel.kill_process(target, sig);
     return 0;
 }
 

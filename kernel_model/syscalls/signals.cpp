@@ -1,7 +1,7 @@
-// Signal bookkeeping services: dispositions, the blocked mask and the
-// alternate stack, as the kernel records them. Delivering signals (building
-// frames, running handlers) is the kernel's job elsewhere; nothing here
-// raises a signal, so no signal is ever pending.
+// Signal bookkeeping services: dispositions, the blocked mask, the pending
+// set, the alternate stack, and rt_sigqueueinfo. Taking pending signals
+// (building frames, running handlers) is the kernel's job on the way back to
+// ring 3 (kernel.cpp, process/signal_delivery.cpp).
 #include <cerrno>
 #include <csignal>
 #include <map>
@@ -61,6 +61,7 @@ int64_t sys_rt_sigaction(SyscallContext& ctx) {
         wanted->flags &= kUapiSaFlags;
         wanted->mask &= ~kUnblockable;
         ctx.process.actions[sig] = *wanted;
+        discard_if_ignored(ctx.process, sig);
     }
     // Like Linux, a bad oact fails the call after the new action took effect.
     if (oact && !ctx.process.mm.write_value(oact, old)) return -EFAULT;
@@ -87,8 +88,8 @@ int64_t sys_rt_sigprocmask(SyscallContext& ctx) {
     return 0;
 }
 
-// Nothing is ever pending (see the top of this file). Linux accepts any
-// size up to sizeof(sigset_t) and copies that many bytes.
+// The blocked signals waiting (the others are taken on the way back to ring 3).
+// Linux accepts any size up to sizeof(sigset_t) and copies that many bytes.
 int64_t sys_rt_sigpending(SyscallContext& ctx) {
     uint64_t size = ctx.arg(1);
     if (size > kSigsetSize) return -EINVAL;
@@ -115,6 +116,37 @@ int64_t sys_rt_sigsuspend(SyscallContext& ctx) {
     ctx.process.saved_sigmask = ctx.process.blocked;
     ctx.process.blocked = *mask & ~kUnblockable;
     return kRetryLater;
+}
+
+// rt_sigqueueinfo and rt_tgsigqueueinfo: a signal with the caller's own
+// siginfo (sigqueue's si_value). Only a process signalling itself may claim a
+// kernel si_code or SI_TKILL (do_rt_sigqueueinfo).
+int64_t queue_signal(SyscallContext& ctx, Process* target, int sig, uint64_t uinfo) {
+    constexpr int kSiTkill = -6;
+    struct Head { int32_t signo, errno_, code, pad; int32_t pid; uint32_t uid; uint64_t value; };
+    auto info = ctx.process.mm.read_value<Head>(uinfo);
+    if (!info) return -EFAULT;
+    if (sig < 0 || sig > kNsig) return -EINVAL;
+    if (!target || target->state == TaskState::zombie) return -ESRCH;
+    if ((info->code >= 0 || info->code == kSiTkill) && target->tgid != ctx.process.tgid) return -EPERM;
+    if (sig == 0) return 0;
+    if (sig == SIGKILL) {
+        if (target == &ctx.process) ctx.exit = SyscallContext::Exit{0, sig};
+        else ctx.kernel.kill_process(*target, sig);
+        return 0;
+    }
+    post_signal(*target, sig, {info->code, info->pid, 0, 0, info->value});
+    return 0;
+}
+
+int64_t sys_rt_sigqueueinfo(SyscallContext& ctx) {
+    return queue_signal(ctx, ctx.kernel.find(ctx.iarg(0)), ctx.iarg(1), ctx.arg(2));
+}
+
+int64_t sys_rt_tgsigqueueinfo(SyscallContext& ctx) {
+    Process* t = ctx.kernel.find(ctx.iarg(1));
+    if (ctx.iarg(0) <= 0 || ctx.iarg(1) <= 0) return -EINVAL;
+    return queue_signal(ctx, t && t->tgid == ctx.iarg(0) ? t : nullptr, ctx.iarg(2), ctx.arg(3));
 }
 
 uint64_t user_sp(SyscallContext& ctx) {
@@ -171,6 +203,8 @@ const ServiceRow kSignalServices[] = {
     {"pause", sys_pause, Support::full, "", true},
     {"rt_sigsuspend", sys_rt_sigsuspend},
     {"sigaltstack", sys_sigaltstack},
+    {"rt_sigqueueinfo", sys_rt_sigqueueinfo, Support::partial, "one pending instance per signal, real-time ones too"},
+    {"rt_tgsigqueueinfo", sys_rt_tgsigqueueinfo, Support::partial, "one pending instance per signal, real-time ones too"},
 };
 
 }  // namespace

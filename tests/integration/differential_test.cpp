@@ -26,8 +26,8 @@ const fs::path kPendingList = fs::path(SYSENTRY_SOURCE_DIR) / "tests/differentia
 const fs::path kBusybox = "/bin/busybox";
 // A case that hangs (a missing feature blocks the guest) costs this much; the slowest
 // passing case (qsort_compute_musl) takes about 2 s.
-constexpr std::string_view kGuestTimeoutSeconds = "8";
-constexpr std::chrono::milliseconds kHostTimeout{10'000};  // --timeout cannot stop a guest blocked in the host
+const std::string kGuestTimeoutSeconds = std::to_string(kSlowdown * 8);
+constexpr std::chrono::milliseconds kHostTimeout{kSlowdown * 10'000};  // --timeout cannot stop a guest blocked in the host
 
 enum class Flavour { glibc, musl, busybox };
 
@@ -70,6 +70,8 @@ std::vector<ProgramCase> program_cases() {
         {"exec_self", {}, ""},
         {"signals", {}, ""},
         {"signal_default_term", {}, ""},
+        {"signal_sources", {}, ""},
+        {"signal_children", {}, ""},
         {"sleep_clock", {}, ""},
         {"cwd", {}, ""},
         {"dup_fcntl", {}, ""},
