@@ -1,6 +1,11 @@
 #include "sysentry/cpu.hpp"
 
+#include <pthread.h>
+
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <condition_variable>
 #include <fmt/format.h>
 #include <mutex>
@@ -46,7 +51,80 @@ void CpuContext::restore(Cpu& cpu) const {
 
 void CpuContext::set(Reg r, uint64_t v) { check(uc_context_reg_write(ctx_.get(), int(r), &v), "context write"); }
 
-Cpu::Cpu() {
+// ---- stopping a run from another thread ----
+// uc_emu_stop sets the engine's stop flag and only then asks the translated
+// code to exit. A code hook reached in between sees the flag and returns
+// without calling anyone, while the exit check after it does not fire yet: the
+// instruction runs without its hook (docs/carrier.md item 16). Made by the
+// running thread itself, in a signal handler, the two writes land between two
+// of its instructions, as a stop from a hook does.
+namespace {
+
+// The engine this thread is running, and which of its runs: a signal still in
+// flight when a run ended finds a different number and does nothing.
+thread_local uc_engine* t_running_engine = nullptr;
+thread_local int t_run_number = 0;
+
+void on_stop_signal(int, siginfo_t* info, void*) {
+    const int saved_errno = errno;
+    if (t_running_engine && info->si_value.sival_int == t_run_number) uc_emu_stop(t_running_engine);
+    errno = saved_errno;
+}
+
+// A real-time signal, so each one is queued with its run number. SA_RESTART:
+// a host call a hook is making (a guest's write) carries on.
+int stop_signal() {
+    static const int signo = [] {
+        const int s = SIGRTMIN + 1;
+        struct sigaction sa {};
+        sa.sa_sigaction = on_stop_signal;
+        sa.sa_flags = SA_SIGINFO | SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        sigaction(s, &sa, nullptr);
+        return s;
+    }();
+    return signo;
+}
+
+}  // namespace
+
+// Which thread runs the engine, while one does.
+struct Cpu::RunningThread {
+    std::mutex lock;
+    bool running = false;
+    pthread_t thread{};
+    int run_number = 0;
+
+    void enter(uc_engine* uc) {
+        stop_signal();  // installed before any can be sent
+        ++t_run_number;
+        std::atomic_signal_fence(std::memory_order_seq_cst);  // the new number first
+        t_running_engine = uc;
+        std::lock_guard guard(lock);
+        running = true;
+        thread = pthread_self();
+        run_number = t_run_number;
+    }
+    void leave() {
+        std::lock_guard guard(lock);
+        running = false;
+        t_running_engine = nullptr;
+    }
+};
+
+void Cpu::stop_from_another_thread() {
+    std::lock_guard guard(running_->lock);
+    if (!running_->running) return;
+    sigval number{};
+    number.sival_int = running_->run_number;
+    pthread_sigqueue(running_->thread, stop_signal(), number);
+}
+
+Cpu::~Cpu() = default;
+Cpu::Cpu(Cpu&&) noexcept = default;
+Cpu& Cpu::operator=(Cpu&&) noexcept = default;
+
+Cpu::Cpu() : running_(std::make_unique<RunningThread>()) {
     uc_engine* uc = nullptr;
     check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc), "uc_open");
     uc_.reset(uc);
@@ -128,17 +206,18 @@ void Cpu::unmap_ram(uint64_t address, size_t size) {
 // lands in ends with a hook writing RIP (every SYSCALL, landing and SYSRET of
 // the model), the engine treats the stop as part of that redirect and clears
 // it (docs/carrier.md, item 11): a guest looping through hooks would never
-// stop. So the deadline is ours, and the stop is repeated until it takes.
+// stop. So the deadline is ours, and the stop is repeated until it takes; it is
+// made on the running thread (stop_from_another_thread), never from this one.
 class RunWatchdog {
 public:
-    RunWatchdog(uc_engine* uc, uint64_t timeout_us)
-        : thread_([this, uc, timeout_us](std::stop_token done) {
+    RunWatchdog(Cpu& cpu, uint64_t timeout_us)
+        : thread_([this, &cpu, timeout_us](std::stop_token done) {
               std::mutex m;
               std::unique_lock lock(m);
               auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(timeout_us);
               wake_.wait_until(lock, done, deadline, [] { return false; });  // wakes early when the run ends
               while (!done.stop_requested()) {
-                  uc_emu_stop(uc);
+                  cpu.stop_from_another_thread();
                   wake_.wait_for(lock, done, std::chrono::milliseconds(1), [] { return false; });
               }
           }) {}
@@ -150,8 +229,13 @@ private:
 };
 
 uc_err Cpu::run(uint64_t rip, uint64_t count, uint64_t timeout_us) {
-    std::optional<RunWatchdog> watchdog;
-    if (timeout_us) watchdog.emplace(uc_.get(), timeout_us);
+    running_->enter(uc_.get());
+    struct Leave {
+        RunningThread& r;
+        ~Leave() { r.leave(); }
+    } leave{*running_};
+    std::optional<RunWatchdog> watchdog;  // joined before `leave`: no stop comes after it
+    if (timeout_us) watchdog.emplace(*this, timeout_us);
     return uc_emu_start(uc_.get(), rip, 0, 0, count);
 }
 
@@ -160,6 +244,10 @@ void Cpu::stop() { uc_emu_stop(uc_.get()); }
 void Cpu::flush_tlb() { set_reg(Reg::cr3, reg(Reg::cr3)); }
 
 void Cpu::flush_translations() { check(uc_ctl_flush_tlb(uc_.get()), "flush translations"); }
+
+void Cpu::forget_translations(uint64_t begin, uint64_t end) {
+    check(uc_ctl_remove_cache(uc_.get(), begin, end), "forget translations");
+}
 
 Hook Cpu::hook_code(CodeFn fn, void* user, uint64_t begin, uint64_t end) {
     uc_hook h;

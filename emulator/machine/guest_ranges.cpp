@@ -82,6 +82,10 @@ void RangeMap::discard(uint64_t va, uint64_t len) {
     }
 }
 
+void RangeMap::forget_code(uint64_t va, uint64_t len) {
+    if (attached_ && len) cpu_->forget_translations(va, va + len);
+}
+
 void RangeMap::clear() {
     if (attached_)
         for (auto& [va, r] : ranges_) engine_unmap(va, r.len);

@@ -38,9 +38,10 @@ public:
     ~AddressSpace() override;
 
     uint64_t cr3() const { return pt_->cr3(); }
-    // Mirror this process's memory into the engine (it becomes current) or withdraw it.
+    // Mirror this process's memory into the engine (it becomes current) or withdraw it,
+    // with the code the engine translated from it (forget_code).
     void attach() { ranges_.attach(); }
-    void detach() { ranges_.detach(); }
+    void detach();
     const std::map<uint64_t, Vma>& areas() const { return vmas_; }
     uint64_t mapped_bytes() const;  // the sum of all areas: what RLIMIT_AS limits
 
@@ -68,14 +69,13 @@ public:
     // Writes regardless of PROT_WRITE (the ELF loader filling text).
     bool poke(uint64_t va, std::span<const uint8_t> bytes);
 
-    bool executable_pages_freed() { return std::exchange(freed_code_, false); }
-
 private:
     AddressSpace(Cpu& cpu, PhysicalMemory& ram, PageTables pt)
         : ram_(&ram), pt_(std::move(pt)), ranges_(cpu) {}
     bool populate(uint64_t page, const Vma& vma);
     bool ensure(uint64_t va, size_t len, bool write, bool force) const;
     void drop_pages(uint64_t start, uint64_t end);
+    void forget_code(uint64_t start, uint64_t end);
     void split_at(uint64_t addr);
     std::optional<uint64_t> find_gap(uint64_t len) const;
     bool range_free(uint64_t start, uint64_t end) const;
@@ -87,7 +87,6 @@ private:
     RangeMap ranges_;  // what backs each area, at its virtual address
     std::map<uint64_t, Vma> vmas_;  // keyed by start
     uint64_t brk_start_ = 0, brk_ = 0;
-    bool freed_code_ = false;
 };
 
 PageFlags page_flags(int prot);

@@ -61,8 +61,9 @@ private:
 class Cpu {
 public:
     Cpu();  // x86-64, long mode, CPL 0
-    Cpu(Cpu&&) noexcept = default;
-    Cpu& operator=(Cpu&&) noexcept = default;
+    ~Cpu();
+    Cpu(Cpu&&) noexcept;
+    Cpu& operator=(Cpu&&) noexcept;
 
     uint64_t reg(Reg r) const;
     void set_reg(Reg r, uint64_t v);
@@ -96,9 +97,18 @@ public:
     // Runs from `rip` until a hook stops it, `count` instructions (0 = no limit) ran, or
     // `timeout_us` (0 = none) passed. Returns the engine's verdict.
     uc_err run(uint64_t rip, uint64_t count = 0, uint64_t timeout_us = 0);
-    void stop();
+    void stop();  // from a hook, on the thread running the engine
+    // From any other thread while run() is in progress (a watchdog). The engine
+    // takes a stop from another thread in two steps and skips code hooks in
+    // between (docs/carrier.md item 16), so the stop is made by a signal handler
+    // on the running thread. Does nothing when no run is in progress.
+    void stop_from_another_thread();
     void flush_tlb();  // after the kernel model removes or downgrades a mapping
-    void flush_translations();  // drop every translated block (guest code frames were reused)
+    void flush_translations();  // drop every translated block (costly: docs/carrier.md item 15)
+    // Drops the translated blocks of [begin, end), which lies in one engine mapping.
+    // The engine finds them through a page walk from `begin`: its page must be
+    // present in the current page tables, or nothing is dropped.
+    void forget_translations(uint64_t begin, uint64_t end);
 
     // Tells the engine the exception it just reported was delivered. QEMU keeps the
     // last exception to detect double faults and clears it only when it delivers
@@ -126,6 +136,8 @@ private:
     std::unique_ptr<uc_engine, Close> uc_;
     std::unique_ptr<uc_context, FreeContext> scratch_context_;
     std::optional<size_t> exception_memory_;  // where old_exception sits in a saved context
+    struct RunningThread;
+    std::unique_ptr<RunningThread> running_;  // who runs the engine now, for stop_from_another_thread
 };
 
 }  // namespace sysentry

@@ -55,6 +55,9 @@ public:
     // The host byte behind `va`, and how many bytes follow it in the same range.
     uint8_t* host(uint64_t va, size_t* run = nullptr) const;
     void discard(uint64_t va, uint64_t len);  // MADV_DONTNEED
+    // Drops the engine's translated code of [va, va+len), inside one range, while
+    // attached; `va`'s page must be present in the current page tables (Cpu::forget_translations).
+    void forget_code(uint64_t va, uint64_t len);
     void clear();  // drop every range
 
     void attach();  // mirror every range into the engine

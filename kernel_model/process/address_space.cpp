@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -25,10 +26,10 @@ std::optional<AddressSpace> AddressSpace::create(Cpu& cpu, PhysicalMemory& ram, 
 
 AddressSpace::AddressSpace(AddressSpace&& o) noexcept
     : ram_(o.ram_), pt_(std::exchange(o.pt_, std::nullopt)), ranges_(std::move(o.ranges_)),
-      vmas_(std::move(o.vmas_)), brk_start_(o.brk_start_), brk_(o.brk_),
-      freed_code_(o.freed_code_) {}
+      vmas_(std::move(o.vmas_)), brk_start_(o.brk_start_), brk_(o.brk_) {}
 
 void AddressSpace::release() {
+    detach();
     ranges_.clear();
     if (pt_) pt_->release();
     pt_.reset();
@@ -43,7 +44,6 @@ AddressSpace& AddressSpace::operator=(AddressSpace&& o) noexcept {
         vmas_ = std::move(o.vmas_);
         brk_start_ = o.brk_start_;
         brk_ = o.brk_;
-        freed_code_ = o.freed_code_;
     }
     return *this;
 }
@@ -113,12 +113,38 @@ void AddressSpace::split_at(uint64_t addr) {
 }
 
 void AddressSpace::drop_pages(uint64_t start, uint64_t end) {
-    for (uint64_t va = start; va < end; va += kPageSize) {
-        auto f = pt_->lookup(va);
-        if (!f) continue;
-        pt_->unmap(va);
-        if (const Vma* v = find(va); v && (v->prot & PROT_EXEC)) freed_code_ = true;
+    for (uint64_t va = start; va < end; va += kPageSize)
+        if (pt_->lookup(va)) pt_->unmap(va);
+}
+
+// Unicorn 2.0.1 finds translated code by the place of its RAM block, and gives a
+// freed block's place to the next block mapped (docs/carrier.md item 15). So
+// before code pages leave the engine, or change behind its back, their
+// translations go: only those, as a full flush costs up to seconds. Only the
+// attached (current) space has translations to drop, and the engine looks them
+// up through a page walk, so each range's first present page anchors the drop.
+// Code the guest runs from areas without PROT_EXEC (no NX here) is not covered.
+void AddressSpace::forget_code(uint64_t start, uint64_t end) {
+    if (!ranges_.attached() || !pt_) return;
+    auto it = vmas_.upper_bound(start);
+    if (it != vmas_.begin()) --it;
+    for (; it != vmas_.end() && it->first < end; ++it) {
+        const Vma& v = it->second;
+        if (!(v.prot & PROT_EXEC)) continue;
+        for (uint64_t va = std::max(v.start, start), stop = std::min(v.end, end); va < stop;) {
+            size_t run = 0;
+            if (!ranges_.host(va, &run)) break;
+            uint64_t range_end = std::min<uint64_t>(stop, va + run);
+            while (va < range_end && !pt_->lookup(va)) va += kPageSize;
+            ranges_.forget_code(va, range_end - std::min(va, range_end));
+            va = range_end;
+        }
     }
+}
+
+void AddressSpace::detach() {
+    forget_code(0, ~uint64_t{0});
+    ranges_.detach();
 }
 
 bool AddressSpace::add_area(uint64_t start, uint64_t end, int prot, std::string name) {
@@ -155,6 +181,7 @@ int AddressSpace::unmap(uint64_t addr, uint64_t len) {
     if (end < addr || end > (1ull << 47)) return -EINVAL;
     split_at(addr);
     split_at(end);
+    forget_code(addr, end);
     for (auto it = vmas_.lower_bound(addr); it != vmas_.end() && it->first < end;) {
         drop_pages(it->second.start, it->second.end);
         ranges_.unmap(it->second.start, it->second.end - it->second.start);
@@ -199,6 +226,7 @@ int AddressSpace::discard(uint64_t addr, uint64_t len) {
         if (!v) return -ENOMEM;
         va = v->end;
     }
+    forget_code(addr, page_up(addr + len));  // the pages read as zero again
     ranges_.discard(addr, page_up(addr + len) - addr);
     return 0;
 }
@@ -214,6 +242,7 @@ int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
     }
     split_at(addr);
     split_at(end);
+    if (!(prot & PROT_EXEC)) forget_code(addr, end);  // while the pages are still there to anchor it
     for (auto it = vmas_.lower_bound(addr); it != vmas_.end() && it->first < end; ++it) {
         it->second.prot = prot;
         for (uint64_t va = it->second.start; va < it->second.end; va += kPageSize) {

@@ -97,7 +97,7 @@ int64_t Kernel::exec(Process& p, PtRegs& regs, Program program) {
     p.mm = std::move(*mm);
     p.mm.attach();
     machine_.cpu().set_reg(Reg::cr3, p.mm.cr3());
-    flush_translations_later();  // the old program's code is gone
+    request_switch();  // still a scheduling point, as when it flushed the engine; detach() dropped the old code
     auto entry = load_program(*this, p, program);
     if (!entry) {
         kill_process(p, SIGSEGV);

@@ -69,10 +69,7 @@ static int64_t sys_mmap(SyscallContext& c) {
     return at;
 }
 
-static void flush_after_unmap(SyscallContext& c) {
-    c.cpu().flush_tlb();
-    if (c.mm().executable_pages_freed()) c.kernel.flush_translations_later();
-}
+static void flush_after_unmap(SyscallContext& c) { c.cpu().flush_tlb(); }  // the space dropped its code itself
 
 static int64_t sys_munmap(SyscallContext& c) {
     int r = c.mm().unmap(c.arg(0), c.arg(1));

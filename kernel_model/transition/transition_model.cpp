@@ -195,12 +195,17 @@ bool TransitionModel::is_sysretq_at(uint64_t rip) const {
     return b[0] == 0x48 && b[1] == 0x0f && b[2] == 0x07;
 }
 
-// #UD from the engine: a sysretq we did not pre-scan, or a real invalid opcode.
+// #UD from the engine: a sysretq we did not pre-scan, the landing's ud2 run
+// because the engine skipped its hook (a stop from another thread caught in
+// uc_emu_start, docs/carrier.md item 16), or a real invalid opcode.
 bool TransitionModel::on_invalid(uc_engine*, void* user) {
     TransitionModel& m = self(user);
     uint64_t rip = m.cpu_.reg(Reg::rip);
     if (m.is_sysretq_at(rip)) {
         m.sysret_instruction(false);
+    } else if (rip == m.carrier_landing_ && m.pending_) {
+        m.land();  // the entry completes as the hook would have; the run loop resumes there
+        m.resume_ = m.cpu_.reg(Reg::rip);
     } else {
         m.fault_ = Fault{kInvalidOpcode, rip, 0, m.cpu_.cpl(), ""};
     }

@@ -364,6 +364,10 @@ static int run_benchmarks(const Options& o) {
         startups.push_back(startup_row(o, program));
         print_row(startups.back());
     }
+    // What a shell pays per command: minus hello's start-up, one fork and one execve.
+    Row fork_exec = startup_row(o, "fork_exec");
+    fork_exec.what = "start-up + fork + execve: fork_exec";
+    print_row(fork_exec);
 
     print_tool_rows(o);
 
@@ -381,6 +385,7 @@ static int run_benchmarks(const Options& o) {
                    format_time(*traced.sysentry - *getpid.sysentry), *traced.sysentry / *getpid.sysentry);
     bool all_measured = getpid.sysentry && traced.sysentry && compute.sysentry;
     for (const Row& r : startups) all_measured = all_measured && r.sysentry;
+    all_measured = all_measured && fork_exec.sysentry;
     return all_measured ? 0 : 1;
 }
 
