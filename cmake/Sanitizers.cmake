@@ -1,4 +1,4 @@
-# Sanitizer and fuzzing builds (CMakePresets.json: "asan", "fuzz").
+# Sanitizer and fuzzing builds (CMakePresets.json: "sanitize" sets both).
 #   SYSENTRY_SANITIZE=address,undefined  every target of ours built and linked
 #                                        with those sanitizers; jemalloc is left
 #                                        out (it would replace ASan's malloc).
@@ -19,7 +19,7 @@ if(SYSENTRY_SANITIZE)
 endif()
 if(SYSENTRY_FUZZ)
   if(NOT SYSENTRY_SANITIZE)
-    message(FATAL_ERROR "SYSENTRY_FUZZ needs SYSENTRY_SANITIZE (use the \"fuzz\" preset)")
+    message(FATAL_ERROR "SYSENTRY_FUZZ needs SYSENTRY_SANITIZE (use the \"sanitize\" preset)")
   endif()
   add_compile_options(-fsanitize-coverage=trace-pc,trace-cmp)
 endif()

@@ -1,4 +1,4 @@
-// One macro declares a fuzz target. Built by the "fuzz" preset (where
+// One macro declares a fuzz target. Built by the "sanitize" preset (where
 // SYSENTRY_FUZZER_MAIN is defined) it becomes libFuzzer's entry point; built
 // into sysentry_tests it registers itself by name, so fuzz_regressions_test
 // can replay tests/fuzz/regressions/<name>/* through the same code.

@@ -1,9 +1,11 @@
 // strace's -e trace=NAME,... and -o FILE on `sysentry run`.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "support/guest.hpp"
 
@@ -35,15 +37,17 @@ TEST(trace_options, an_unknown_name_is_a_usage_error) {
 namespace sysentry::test {
 namespace {
 
-// The calls, errors and syscall columns of a -c table (times differ by nature).
-std::string counts_only(const std::string& table) {
+// The calls, errors and syscall columns of a -c table (times differ by nature),
+// its lines sorted: strace orders rows by time, so a loaded host reorders ties.
+std::vector<std::string> counts_only(const std::string& table) {
     std::istringstream in(table);
-    std::string out;
+    std::vector<std::string> out;
     for (std::string line; std::getline(in, line);) {
         if (line.size() > 31 && (line[0] == ' ' || std::isdigit(static_cast<unsigned char>(line[0]))))
             line = line.substr(31);  // past "% time", "seconds" and "usecs/call"
-        out += line + "\n";
+        out.push_back(line);
     }
+    std::ranges::sort(out);
     return out;
 }
 

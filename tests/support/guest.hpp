@@ -43,8 +43,13 @@ namespace sysentry::test {
 
 namespace fs = std::filesystem;
 
-inline constexpr uint64_t kGuestTimeoutUs = 20'000'000;         // one guest run, wall clock
-inline constexpr std::chrono::milliseconds kProcessTimeout{20'000};  // one host subprocess
+#ifdef SYSENTRY_SANITIZED
+inline constexpr int kSlowdown = 4;  // ASan + UBSan: our code 2-3x slower, and two such builds may share the CPUs
+#else
+inline constexpr int kSlowdown = 1;
+#endif
+inline constexpr uint64_t kGuestTimeoutUs = kSlowdown * 20'000'000;         // one guest run, wall clock
+inline constexpr std::chrono::milliseconds kProcessTimeout{kSlowdown * 20'000};  // one host subprocess
 
 // ---------------------------------------------------------------- files ----
 
