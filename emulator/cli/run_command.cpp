@@ -111,6 +111,7 @@ int run_command(const RunOptions& o) {
         s.events().subscribe(&*summary, kSyscalls);
     } else if (o.trace || o.trace_file || o.trace_filter) {
         tracer.emplace(trace_out);
+        if (o.trace_file) tracer->pid_on_every_line();  // as strace -f -o FILE writes it
         if (o.trace_filter) {
             auto names = trace_filter_names(*o.trace_filter);
             if (!names) {
@@ -155,7 +156,7 @@ Subcommand add_run_command(CLI::App& app) {
     RunOptions& o = *options;
     auto* cmd = app.add_subcommand("run", "Run a static x86-64 program (ELF, .s/.S or .asm) through the modelled kernel");
     cmd->add_flag("--trace", o.trace, "Print every system call in strace's format on stderr");
-    cmd->add_option("-o,--trace-file", o.trace_file, "Write the trace to FILE instead of stderr (as strace -o)");
+    cmd->add_option("-o,--trace-file", o.trace_file, "Write the trace to FILE instead of stderr, each line after its pid (as strace -f -o)");
     cmd->add_flag("-c,--summary", o.summary, "Count calls, errors and wall time per system call, as strace -c -f (zero time with --deterministic)");
     cmd->add_flag("--ftrace{*}", o.ftrace, "ltrace -S: calls to libc's well-known functions (or --ftrace=NAME,...) and the system calls");
     cmd->add_option("-e", o.trace_filter, "Trace only some calls, as strace: -e trace=write,read, trace=%file, trace=!%memory");

@@ -84,7 +84,10 @@ void StracePrinter::line(int pid, const std::string& text) {
     emit(text.starts_with(p) ? text : p + text);
 }
 
-std::string StracePrinter::prefix(int pid) const { return live_.size() > 1 ? strace_pid_prefix(pid) : ""; }
+std::string StracePrinter::prefix(int pid) const {
+    if (pid_on_every_line_) return fmt::format("{:<5} ", pid);
+    return live_.size() > 1 ? strace_pid_prefix(pid) : "";
+}
 
 void StracePrinter::emit(const std::string& text) {
     std::fputs(text.c_str(), out_);

@@ -16,6 +16,9 @@ public:
     void on_event(const Event& e) override;
     // strace -e trace=a,b: only these calls are printed (signals and exits always are).
     void only(std::set<std::string> names) { only_ = std::move(names); }
+    // strace -f -o FILE: every line starts with its pid ("1000  write(...)"),
+    // instead of "[pid N] " once there are several processes.
+    void pid_on_every_line() { pid_on_every_line_ = true; }
 
 private:
     struct Call {
@@ -35,6 +38,7 @@ private:
     std::map<int, Call> calls_;  // per pid
     std::set<int> live_;         // traced processes; several: lines get "[pid N] "
     std::set<std::string> only_; // empty: every call
+    bool pid_on_every_line_ = false;
 };
 
 }  // namespace sysentry

@@ -15,14 +15,16 @@ namespace {
 TEST(trace_options, filter_keeps_the_named_calls_and_o_writes_the_file) {
     ScratchRoot dir = temp_dir("sysentry-trace-options");
     fs::path out = dir.path() / "trace.txt";
-    ProcessRun run = run_cli({"run", "-e", "trace=write", "-o", out.string(), SYSENTRY_EXAMPLES_DIR "/hello"});
+    ProcessRun run =
+        run_cli({"run", "--deterministic", "-e", "trace=write", "-o", out.string(), SYSENTRY_EXAMPLES_DIR "/hello"});
     EXPECT_EQ(run.exit_code, 0) << describe(run);
     EXPECT_EQ(run.out, "hello\n");
     EXPECT_EQ(run.err, "");  // the trace went to the file
     std::ifstream in(out);
     std::stringstream text;
     text << in.rdbuf();
-    EXPECT_EQ(text.str(), "write(1, \"hello\\n\", 6)                  = 6\n+++ exited with 0 +++\n");
+    // strace -f -o FILE's form: the pid on every line, the result still at column 40.
+    EXPECT_EQ(text.str(), "1000  write(1, \"hello\\n\", 6)            = 6\n1000  +++ exited with 0 +++\n");
 }
 
 TEST(trace_options, an_unknown_name_is_a_usage_error) {
