@@ -1,6 +1,7 @@
 #include "sysentry/cpu.hpp"
 
 #include <pthread.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -12,6 +13,8 @@
 #include <optional>
 #include <stop_token>
 #include <thread>
+
+#include "sysentry/exit_status.hpp"
 
 namespace sysentry {
 
@@ -86,6 +89,37 @@ int stop_signal() {
     return signo;
 }
 
+// Unicorn 2.0.1 aborts the whole process on some guest instructions it cannot
+// translate: a far jmp or call through a register (ff /3, ff /5 with mod 3;
+// Linux answers SIGILL), docs/carrier.md item 18. Inside a run that abort
+// becomes one line and sysentry's own failure status, not a core dump; any
+// other abort goes on to the handler that was there before (libFuzzer's, or
+// the default).
+struct sigaction g_previous_abort{};
+
+void on_abort(int) {
+    if (!t_running_engine) {
+        sigaction(SIGABRT, &g_previous_abort, nullptr);
+        raise(SIGABRT);
+        return;
+    }
+    static constexpr char kMessage[] =
+        "sysentry: the engine (Unicorn 2.0.1) aborted while translating the guest's code; it cannot translate a far "
+        "jmp or call through a register (ff /3 or ff /5), which Linux answers with SIGILL: the run is stopped\n";
+    (void)!write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    _exit(kExitUsageStatus);
+}
+
+void catch_engine_aborts() {
+    static const bool installed = [] {
+        struct sigaction sa {};
+        sa.sa_handler = on_abort;
+        sigemptyset(&sa.sa_mask);
+        return sigaction(SIGABRT, &sa, &g_previous_abort) == 0;
+    }();
+    (void)installed;
+}
+
 }  // namespace
 
 // Which thread runs the engine, while one does.
@@ -125,6 +159,7 @@ Cpu::Cpu(Cpu&&) noexcept = default;
 Cpu& Cpu::operator=(Cpu&&) noexcept = default;
 
 Cpu::Cpu() : running_(std::make_unique<RunningThread>()) {
+    catch_engine_aborts();
     uc_engine* uc = nullptr;
     check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc), "uc_open");
     uc_.reset(uc);

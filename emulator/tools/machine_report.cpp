@@ -59,13 +59,15 @@ std::string describe_gdt(Machine& m) {
 
 std::string describe_tss(Machine& m) {
     auto tss = m.kernel_memory().read_value<Tss64>(m.tss_base()).value_or(Tss64{});
+    const uint64_t rsp0 = tss.rsp[0];  // copies: fmt takes references, and the packed fields are misaligned
+    const uint16_t iomap_base = tss.iomap_base;
     return fmt::format(
         "TSS at {:#x} (selector {:#06x}, in the per-CPU area)\n"
         "  RSP0 = {:#018x}  the top of the current task's kernel stack: where ring 0\n"
         "                           starts after an interrupt or a call gate from ring 3\n"
         "  IST1..7 unused; I/O map base {} (past the limit: no I/O bitmap, so\n"
         "  `in`/`out` from ring 3 raise #GP)\n",
-        m.tss_base(), kTssSelector, tss.rsp[0], tss.iomap_base);
+        m.tss_base(), kTssSelector, rsp0, iomap_base);
 }
 
 std::string describe_idt_entry(Machine& m, unsigned vector) {

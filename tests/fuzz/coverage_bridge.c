@@ -21,3 +21,8 @@ void __wrap___sanitizer_cov_trace_pc(void) {
 __attribute__((constructor, no_sanitize_coverage)) static void register_counters(void) {
     __sanitizer_cov_8bit_counters_init(counters, counters + sizeof counters);
 }
+
+/* g++'s trace-cmp also reports float and double compares; LLVM's runtime has
+ * no callbacks for them (it guesses integers and strings only). */
+__attribute__((no_sanitize_coverage)) void __sanitizer_cov_trace_cmpf(float a, float b) { (void)a, (void)b; }
+__attribute__((no_sanitize_coverage)) void __sanitizer_cov_trace_cmpd(double a, double b) { (void)a, (void)b; }

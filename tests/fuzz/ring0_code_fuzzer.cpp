@@ -46,7 +46,7 @@ constexpr std::array<uint8_t, 4> kSyscallThenSpin = {
 SYSENTRY_FUZZ_TARGET(ring0_code) {
     static const std::vector<uint8_t> kernel(builtin_kernel_elf().begin(), builtin_kernel_elf().end());
     static const StubPlace stub = find_entry_stub(kernel);
-    if (size > stub.size) return;
+    if (size > stub.size || fuzz::has_untranslatable_far_branch({data, size})) return;
     std::vector<uint8_t> patched = kernel;
     std::copy(data, data + size, patched.begin() + ptrdiff_t(stub.file_offset));
     fuzz::run_guarded({fuzz::tiny_elf(kSyscallThenSpin), std::move(patched), 50'000});

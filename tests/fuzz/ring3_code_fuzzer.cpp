@@ -17,7 +17,7 @@ constexpr std::array<uint8_t, 9> kExitGroup = {
 }  // namespace
 
 SYSENTRY_FUZZ_TARGET(ring3_code) {
-    if (size > kMaxCode) return;
+    if (size > kMaxCode || sysentry::fuzz::has_untranslatable_far_branch({data, size})) return;
     std::vector<uint8_t> code(data, data + size);
     code.insert(code.end(), kExitGroup.begin(), kExitGroup.end());
     sysentry::fuzz::run_guarded({sysentry::fuzz::tiny_elf(code, 4096)});

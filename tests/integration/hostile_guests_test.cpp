@@ -426,3 +426,28 @@ TEST(hostile_guest, a_stack_that_runs_into_unmapped_memory_is_sigsegv) {
 
 }  // namespace
 }  // namespace sysentry::test
+
+namespace sysentry::test {
+namespace {
+
+// Two bytes that make Unicorn 2.0.1 abort the whole process while translating
+// (docs/carrier.md item 18; found by the ring3_code fuzzer). Linux raises
+// SIGILL; sysentry cannot, but it stops with one line and its failure status,
+// never a core dump. The far jmp through memory next to it runs normally.
+TEST(hostile_guest, a_far_jump_through_a_register_is_a_clear_engine_error_not_an_abort) {
+    for (std::string_view bytes : {".byte 0xff, 0xef", ".byte 0xff, 0xdb"}) {
+        Built b = assemble(std::string(bytes));
+        MeasuredRun m = run_measured({"run", b.exe.string()});
+        EXPECT_EQ(m.status, kExitUsageStatus) << describe(m);
+        EXPECT_FALSE(m.sysentry_signalled) << describe(m);
+        expect_last_stderr_line(m.err, "sysentry: the engine (Unicorn 2.0.1) aborted while translating the guest's "
+                                       "code; it cannot translate a far jmp or call through a register (ff /3 or "
+                                       "ff /5), which Linux answers with SIGILL: the run is stopped");
+        fs::path native = b.dir.path() / "native";
+        ASSERT_EQ(run_process({"gcc", "-nostdlib", "-static", "-o", native.string(), b.exe.string()}).exit_code, 0);
+        EXPECT_EQ(run_process({native.string()}).signal, SIGILL) << "host Linux";
+    }
+}
+
+}  // namespace
+}  // namespace sysentry::test
