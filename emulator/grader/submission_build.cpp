@@ -1,12 +1,6 @@
 #include "submission_build.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -14,42 +8,15 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "sysentry/build_tool.hpp"
 #include "sysentry/elf_image.hpp"
 #include "sysentry/kernel_build.hpp"
-
-extern char** environ;
 
 namespace sysentry::grading {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct ToolRun {
-    int status;  // exit status; -1 when it could not run or was killed
-    std::string output;
-};
-
-// Runs a build tool with stdout and stderr in `log`.
-ToolRun run_tool(const std::vector<std::string>& args, const fs::path& log) {
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return {-1, fmt::format("cannot run {}: {}", args[0], std::strerror(rc))};
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    std::ifstream in(log);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, std::string((std::istreambuf_iterator<char>(in)), {})};
-}
 
 std::string source_line(const fs::path& file, size_t number) {
     std::ifstream in(file);
@@ -128,7 +95,7 @@ std::vector<std::pair<uint64_t, uint64_t>> text_of(const fs::path& map, const fs
 
 std::expected<void, BuildError> step(const std::vector<std::string>& command, const fs::path& shown,
                                      const fs::path& source, const fs::path& log) {
-    ToolRun r = run_tool(command, log);
+    ToolRun r = run_build_tool(command, log);
     if (r.status == 0) return {};
     if (r.status < 0 && r.output.starts_with("cannot run")) return std::unexpected(BuildError{r.output, true});
     return std::unexpected(BuildError{explain_failure(command[0], r.output, shown, source)});

@@ -1,19 +1,12 @@
 #include "sysentry/program_source.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstring>
 #include <fstream>
 #include <fmt/format.h>
 #include <iterator>
 #include <sstream>
 
+#include "sysentry/build_tool.hpp"
 #include "sysentry/scratch_root.hpp"
-
-extern char** environ;
 
 namespace sysentry {
 
@@ -24,26 +17,6 @@ SourceKind source_kind(const fs::path& path) {
     if (ext == ".s" || ext == ".S") return SourceKind::gnu_as;
     if (ext == ".asm" || ext == ".nasm") return SourceKind::nasm;
     return SourceKind::elf;
-}
-
-// Runs a tool with its output captured; returns the exit status and what it printed.
-static std::pair<int, std::string> run_tool(const std::vector<std::string>& args, const fs::path& log) {
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return {-1, fmt::format("cannot run {}: {}", args[0], std::strerror(rc))};
-    int status = 0;
-    waitpid(pid, &status, 0);
-    std::ifstream in(log);
-    std::string out((std::istreambuf_iterator<char>(in)), {});
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 // The line of a tool's output that names the problem ("file.s:3: Error: ..."), else its first.
@@ -60,7 +33,7 @@ static std::expected<fs::path, ProgramError> build(const fs::path& source, Sourc
         kind == SourceKind::nasm ? std::vector<std::string>{"nasm", "-felf64", "-o", obj, source}
                                  : std::vector<std::string>{"gcc", "-c", "-o", obj, source};
     for (auto& step : {assemble, std::vector<std::string>{"ld", "-static", "-o", exe, obj}}) {
-        auto [status, out] = run_tool(step, log);
+        auto [status, out] = run_build_tool(step, log);
         if (status != 0) {
             std::string first = first_error_line(out);
             return std::unexpected(ProgramError{ProgramError::Kind::cannot_build,
